@@ -1,0 +1,173 @@
+"""`styrkoll`: check plans, list the rules, print the document schema.
+
+Exit codes of `styrkoll check`: 0 no finding at or above --fail-on; 1 findings; 2 a file could not
+be used (its error names file, line and field); 3 Styrkoll itself could not check (rule catalogue
+or engine), never reported as "no findings".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from checks.catalogue import Catalogue, CatalogueError, load_catalogue
+from checks.checker import Checker, CheckResult
+from checks.engine import EngineError
+from checks.loading import InputError, load_plan
+from checks.model import json_schema
+from checks.report import render_json, render_junit, render_text
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INPUT, f"{self.prog}: fel i kommandoraden: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="styrkoll",
+        description="Styrkoll: internkontroll av verksamhetsplaner mot deklarativa regler.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = sub.add_parser("check", help="kontrollera en eller flera planer (.yaml, .json)")
+    check.add_argument("files", nargs="+", metavar="FIL", help="planer att kontrollera")
+    check.add_argument("--format", choices=["text", "json", "junit"], default="text")
+    check.add_argument(
+        "--fail-on",
+        choices=["fel", "varning", "info"],
+        default="fel",
+        help="lägsta allvarlighetsgrad som ger slutkod 1 (standard: fel)",
+    )
+    check.add_argument("--lang", choices=["sv", "en"], default="sv", help="språk (standard: sv)")
+    check.add_argument("--rules", metavar="MAPP", help="regelkatalog (standard: rules/)")
+
+    rules = sub.add_parser("rules", help="lista reglerna, eller visa en med 'rules show ID'")
+    rules.add_argument("action", nargs="?", choices=["list", "show"], default="list")
+    rules.add_argument("rule_id", nargs="?", metavar="ID")
+    rules.add_argument("--format", choices=["text", "json"], default="text")
+    rules.add_argument("--lang", choices=["sv", "en"], default="sv")
+    rules.add_argument("--rules", metavar="MAPP", help="regelkatalog (standard: rules/)")
+
+    sub.add_parser("schema", help="skriv ut JSON-schemat för en verksamhetsplan")
+    return parser
+
+
+def _catalogue(folder: str | None) -> Catalogue:
+    return load_catalogue(folder)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    catalogue = _catalogue(args.rules)
+    results: list[CheckResult] = []
+    exit_code = EXIT_OK
+    with Checker(catalogue) as checker:
+        for name in args.files:
+            try:
+                loaded = load_plan(name)
+            except InputError as exc:
+                print(exc.render(args.lang), file=sys.stderr)
+                exit_code = max(exit_code, EXIT_INPUT)
+                continue
+            try:
+                result = checker.check(loaded, args.lang)
+            except EngineError as exc:
+                print(f"{name}: {exc.render(args.lang)}", file=sys.stderr)
+                exit_code = EXIT_INTERNAL
+                continue
+            results.append(result)
+            if result.at_or_above(args.fail_on):
+                exit_code = max(exit_code, EXIT_FINDINGS)
+    if args.format == "json":
+        sys.stdout.write(render_json(results))
+    elif args.format == "junit":
+        sys.stdout.write(render_junit(results, catalogue, args.lang))
+    elif results:
+        sys.stdout.write(render_text(results, args.lang))
+    return exit_code
+
+
+def _rule_text(catalogue: Catalogue, rule_id: str, lang: str) -> str:
+    checked = catalogue.get(rule_id)
+    if checked is None:
+        raise KeyError(rule_id)
+    r = checked.rule
+    sv = lang == "sv"
+    lines = [
+        f"{r.id}  {r.title.get(lang)}",
+        f"  {'Allvarlighetsgrad' if sv else 'Severity'}: {r.severity}",
+        f"  {'Gäller' if sv else 'Applies to'}: {r.applies_to}",
+        f"  {'Varför' if sv else 'Rationale'}: {r.rationale.get(lang)}",
+        f"  {'Grund' if sv else 'Reference'}: {r.reference.get(lang)}",
+        f"  {'Åtgärd' if sv else 'Remedy'}: {r.remedy.get(lang)}",
+        f"  {'Meddelande' if sv else 'Message'}: {r.message.get(lang)}",
+        f"  {'Villkor' if sv else 'Condition'} (durable-rules):",
+        *("    " + line for line in json.dumps(r.when, ensure_ascii=False, indent=2).splitlines()),
+        f"  {'Fil' if sv else 'File'}: {checked.source}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    catalogue = _catalogue(args.rules)
+    if args.action == "show" or args.rule_id:
+        if not args.rule_id:
+            print("styrkoll rules show: ange ett regel-id, t.ex. C1", file=sys.stderr)
+            return EXIT_INPUT
+        rule_id = args.rule_id.upper()
+        checked = catalogue.get(rule_id)
+        if checked is None:
+            known = ", ".join(r.id for r in catalogue.rules)
+            print(f"styrkoll: ingen regel med id {args.rule_id} (finns: {known})", file=sys.stderr)
+            return EXIT_INPUT
+        if args.format == "json":
+            print(json.dumps(checked.rule.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        else:
+            sys.stdout.write(_rule_text(catalogue, rule_id, args.lang))
+        return EXIT_OK
+    if args.format == "json":
+        payload = {
+            "version": catalogue.version,
+            "hash": catalogue.content_hash,
+            "rules": [c.rule.model_dump(mode="json") for c in catalogue.rules],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    head = "Regelkatalog" if args.lang == "sv" else "Rule catalogue"
+    print(f"{head} {catalogue.version} (sha256 {catalogue.short_hash}), {len(catalogue.rules)}")
+    for area in catalogue.areas:
+        print(f"\n{area.code}  {area.title.get(args.lang)}")
+        for checked in catalogue.rules:
+            if checked.rule.area == area.code:
+                r = checked.rule
+                print(f"  {r.id:<4} {r.severity:<8} {r.title.get(args.lang)}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            return _cmd_check(args)
+        if args.command == "rules":
+            return _cmd_rules(args)
+        print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    except CatalogueError as exc:
+        print("styrkoll: regelkatalogen kan inte användas:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except BrokenPipeError:  # e.g. `styrkoll rules | head`
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+

@@ -1,0 +1,393 @@
+"""The one wrapper around durable-rules, built so the engine's known defects cannot be reached.
+
+See ../shared/design/durable-rules.md for the measurements. In short, every check:
+
+* runs in its own session, deleted in `finally` (the 1024-session cap is never approached);
+* asserts all its facts in one `assert_facts` batch: a start fact first, a gate fact last, and every
+  rule begins with a condition on the gate, so negations see every fact (order-independent);
+* proves that every rule ran: the start sentinel fires first and the end sentinel (highest `pri`)
+  fires last; a missing sentinel, an exception stored in the session state or an unhandled fact is
+  an `EngineError`, never "no findings";
+* gives the facts ids assigned here and verified free of 32-bit hash collisions, and validates
+  fact sizes before the engine can silently drop a fact;
+* runs under one lock per process, without the library's timer threads.
+
+`IsolatedEngine` runs the same evaluation in a worker process, so a crash in the C core becomes an
+`EngineError` for that one check and the next check gets a fresh worker.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import json
+import math
+import multiprocessing
+import threading
+from collections.abc import Sequence
+from multiprocessing.connection import Connection
+from typing import Any
+
+from durable import engine as durable_engine
+
+from checks.catalogue import Catalogue, load_catalogue
+from checks.facts import Fact
+
+START_KIND = "styrkoll:start"
+GATE_KIND = "styrkoll:gate"
+START_RULE = "styrkoll:start"
+END_RULE = "styrkoll:end"
+CATCH_RULE = "styrkoll:handled"
+GATE_ALIAS = "styrkoll_gate"
+RULE_PRI = 1
+END_PRI = 65535
+
+MAX_PROPERTIES = 200  # the engine drops a fact (and all after it) above 255
+MAX_STRING = 1024 * 1024  # the engine drops strings over 16 MiB; ours are far below
+MAX_FACTS = 20_000
+MAX_INT = 2**62
+
+Match = tuple[str, dict[str, str]]  # (rule id, alias -> fact ref)
+
+_PROCESS_LOCK = threading.Lock()  # the C core is not thread-safe and never releases the GIL
+_HOSTS: dict[str, _Host] = {}  # ruleset name -> host: a ruleset cannot be unloaded, so reuse it
+
+
+class EngineError(Exception):
+    """The engine could not give a trustworthy result for this check."""
+
+    def __init__(self, message_sv: str, message_en: str) -> None:
+        super().__init__(message_sv)
+        self.message_sv = message_sv
+        self.message_en = message_en
+
+    def render(self, lang: str = "sv") -> str:
+        return self.message_sv if lang == "sv" else self.message_en
+
+
+def fnv1a32(text: str) -> int:
+    """The 32-bit FNV-1a hash the engine compares fact ids by."""
+    h = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+_VERIFIED_IDS = 0  # ids "0" .. str(_VERIFIED_IDS - 1) are known to have distinct hashes
+
+
+def _ensure_ids_distinct(count: int) -> None:
+    global _VERIFIED_IDS
+    if count <= _VERIFIED_IDS:
+        return
+    hashes = {fnv1a32(str(i)) for i in range(count)}
+    if len(hashes) != count:  # pragma: no cover - not the case for any count below 2**16
+        raise EngineError(
+            "internt fel: faktaid:n krockar i motorns hashfunktion",
+            "internal error: fact ids collide in the engine's hash",
+        )
+    _VERIFIED_IDS = count
+
+
+def validate_facts(facts: Sequence[Fact]) -> None:
+    """Refuse facts the engine would silently drop or mangle."""
+    if len(facts) > MAX_FACTS:
+        raise EngineError(
+            f"för många fakta för en kontroll ({len(facts)}; högst {MAX_FACTS})",
+            f"too many facts for one check ({len(facts)}; at most {MAX_FACTS})",
+        )
+    refs: set[str] = set()
+    for i, fact in enumerate(facts):
+        ref = fact.get("ref")
+        where = f"faktum {i} ({ref})"
+        if not isinstance(fact.get("kind"), str) or not isinstance(ref, str):
+            raise EngineError(f"{where}: saknar kind eller ref", f"fact {i}: no kind or ref")
+        if ref in refs:
+            raise EngineError(f"{where}: ref finns två gånger", f"fact {i}: duplicate ref {ref}")
+        refs.add(ref)
+        if len(fact) > MAX_PROPERTIES:
+            raise EngineError(
+                f"{where}: för många egenskaper ({len(fact)}; högst {MAX_PROPERTIES})",
+                f"fact {i}: too many properties ({len(fact)}; at most {MAX_PROPERTIES})",
+            )
+        for key, value in fact.items():
+            if key in ("id", "sid") or key.startswith("$"):
+                raise EngineError(f"{where}: reserverat namn {key}", f"fact {i}: reserved {key}")
+            if isinstance(value, str):
+                if len(value) > MAX_STRING:
+                    raise EngineError(
+                        f"{where}: texten i {key} är för lång ({len(value)} tecken)",
+                        f"fact {i}: the text in {key} is too long ({len(value)} characters)",
+                    )
+            elif isinstance(value, bool):
+                continue
+            elif isinstance(value, int):
+                if abs(value) > MAX_INT:
+                    raise EngineError(f"{where}: talet i {key} är för stort", f"fact {i}: {key}")
+            elif isinstance(value, float):
+                if not math.isfinite(value):
+                    raise EngineError(f"{where}: {key} är inte ett tal", f"fact {i}: {key}")
+            else:
+                raise EngineError(
+                    f"{where}: {key} har typen {type(value).__name__}",
+                    f"fact {i}: {key} has type {type(value).__name__}",
+                )
+
+
+def compile_ruleset(catalogue: Catalogue) -> dict[str, Any]:
+    """The durable-rules definition: the catalogue's rules behind the gate, plus the sentinels."""
+    definition: dict[str, Any] = {
+        START_RULE: {"all": [{"s": {"kind": START_KIND}}], "pri": 0, "run": START_RULE},
+        # Every fact reaches this negation's alpha node, so no fact is "unhandled"; it never fires.
+        CATCH_RULE: {
+            "all": [{GATE_ALIAS: {"kind": GATE_KIND}}, {"any$not": {"$ex": {"kind": 1}}}],
+            "pri": RULE_PRI,
+            "run": CATCH_RULE,
+        },
+        END_RULE: {"all": [{GATE_ALIAS: {"kind": GATE_KIND}}], "pri": END_PRI, "run": END_RULE},
+    }
+    for checked in catalogue.rules:
+        definition[checked.id] = {
+            "all": [{GATE_ALIAS: {"kind": GATE_KIND}}, *checked.rule.when["all"]],
+            "pri": RULE_PRI,
+            "run": checked.id,
+        }
+    return definition
+
+
+class _Host(durable_engine.Host):  # type: ignore[misc]
+    """A host without the library's timer threads; every action only records its match."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, list[Match]] = {}
+        super().__init__()
+
+    def _run(self) -> None:  # the library's 0.2 s timer loop races the C core: never start it
+        return None
+
+    def get_action(self, action_name: str) -> Any:
+        def record(c: Any) -> None:
+            matched = c._m if isinstance(getattr(c, "_m", None), dict) else {}
+            refs = {
+                alias: str(fact.get("ref", ""))
+                for alias, fact in matched.items()
+                if alias != GATE_ALIAS and isinstance(fact, dict)
+            }
+            self.records[str(c.s["sid"])].append((action_name, refs))
+
+        return record
+
+
+class Engine:
+    """The hardened in-process evaluator for one catalogue."""
+
+    _sids = itertools.count(1)
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.name = f"styrkoll_{catalogue.content_hash[:16]}"
+        self.rule_ids = {r.id for r in catalogue.rules}
+        self.broken = False
+        with _PROCESS_LOCK:
+            host = _HOSTS.get(self.name)
+            if host is None:
+                host = _Host()
+                host.register_rulesets({self.name: compile_ruleset(catalogue)})
+                _HOSTS[self.name] = host
+        self._host = host
+
+    def evaluate(self, facts: Sequence[Fact]) -> list[Match]:
+        """Every rule match for these facts, in a deterministic order."""
+        if self.broken:
+            raise EngineError(
+                "regelmotorn är i ett okänt tillstånd efter ett tidigare fel",
+                "the rule engine is in an unknown state after an earlier error",
+            )
+        validate_facts(facts)
+        _ensure_ids_distinct(len(facts) + 2)
+        sid = str(next(self._sids))
+        batch: list[dict[str, Any]] = [{"id": "0", "sid": sid, "kind": START_KIND}]
+        for i, fact in enumerate(facts, start=1):
+            batch.append({**fact, "id": str(i), "sid": sid})
+        batch.append({"id": str(len(facts) + 1), "sid": sid, "kind": GATE_KIND})
+
+        with _PROCESS_LOCK:
+            records = self._host.records[sid] = []
+            started = False
+            try:
+                try:
+                    self._host.assert_facts(self.name, batch)
+                except durable_engine.MessageNotHandledException as exc:
+                    raise self._fail("ett faktum hanterades inte av någon regel", exc) from None
+                except Exception as exc:  # the C core reports its errors as plain exceptions
+                    raise self._fail("motorn avvisade fakta", exc) from None
+                started = bool(records) and records[0][0] == START_RULE
+                state = self._host.get_state(self.name, sid)
+                if "exception" in state:
+                    raise self._fail("en regelåtgärd kastade ett undantag", state["exception"])
+                if not started:
+                    raise self._fail("startvakten körde inte", "no start sentinel")
+                if records[-1][0] != END_RULE:
+                    raise self._fail("slutvakten körde inte: fakta kan ha tappats", "no end")
+            finally:
+                del self._host.records[sid]
+                if started:  # deleting a session in which nothing fired crashes the C core
+                    self._host.delete_state(self.name, sid)
+                else:
+                    self.broken = True
+
+        matches = [(name, refs) for name, refs in records if name in self.rule_ids]
+        matches.sort(key=lambda m: (m[0], sorted(m[1].items())))
+        return matches
+
+    def _fail(self, what: str, detail: object) -> EngineError:
+        text = getattr(detail, "message", None) or str(detail)
+        return EngineError(
+            f"regelmotorn gav inget säkert resultat: {what} ({text[:300]})",
+            f"the rule engine gave no trustworthy result: {what} ({text[:300]})",
+        )
+
+
+def _worker_main(conn: Connection, rules_dir: str, expected_hash: str) -> None:
+    """The worker process: build the engine once, then answer evaluations until told to stop."""
+    try:
+        catalogue = load_catalogue(rules_dir)
+        if catalogue.content_hash != expected_hash:
+            conn.send(("error", ("regelkatalogen ändrades under körningen", "catalogue changed")))
+            return
+        engine = Engine(catalogue)
+        conn.send(("ready", catalogue.content_hash))
+    except Exception as exc:  # report, then exit: the parent turns it into an EngineError
+        conn.send(("error", (f"arbetsprocessen kunde inte starta: {exc}", f"worker failed: {exc}")))
+        return
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        op = message[0]
+        if op == "stop":
+            return
+        if op == "crash":  # used by the tests to prove that a crash in C is contained
+            ctypes.string_at(0)
+        try:
+            conn.send(("ok", engine.evaluate(message[1])))
+        except EngineError as exc:
+            conn.send(("error", (exc.message_sv, exc.message_en)))
+            return  # an engine error recycles the worker
+        except Exception as exc:
+            conn.send(("error", (f"internt fel i regelmotorn: {exc}", f"internal error: {exc}")))
+            return
+
+
+class IsolatedEngine:
+    """Evaluates in a worker process; a crash or hang there is an `EngineError` for one check."""
+
+    def __init__(self, catalogue: Catalogue, timeout: float = 60.0) -> None:
+        self.catalogue = catalogue
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._proc: multiprocessing.process.BaseProcess | None = None
+        self._conn: Connection | None = None
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx.set_forkserver_preload(["checks.engine"])
+        self.starts = 0
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    def _start(self) -> None:
+        parent, child = self._ctx.Pipe()
+        proc = self._ctx.Process(
+            target=_worker_main,
+            args=(child, self.catalogue.directory, self.catalogue.content_hash),
+            daemon=True,
+            name="styrkoll-engine",
+        )
+        proc.start()
+        child.close()
+        self._proc, self._conn = proc, parent
+        self.starts += 1
+        status, payload = self._receive()
+        if status != "ready":
+            self._stop()
+            raise EngineError(*payload)
+
+    def _receive(self) -> tuple[str, Any]:
+        assert self._conn is not None and self._proc is not None
+        try:
+            if not self._conn.poll(self.timeout):
+                self._stop()
+                raise EngineError(
+                    f"regelmotorn svarade inte inom {self.timeout:g} s; kontrollen avbröts",
+                    f"the rule engine did not answer within {self.timeout:g} s; check aborted",
+                )
+            result: tuple[str, Any] = self._conn.recv()
+            return result
+        except (EOFError, OSError):
+            self._proc.join(5)
+            code = self._proc.exitcode
+            self._stop()
+            raise EngineError(
+                f"regelmotorn avbröts (avslutningskod {code}); kontrollen gav inget resultat "
+                "och en ny arbetsprocess startas för nästa kontroll",
+                f"the rule engine crashed (exit code {code}); the check gave no result and a "
+                "fresh worker starts for the next check",
+            ) from None
+
+    def _stop(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        if self._proc is not None:
+            if self._proc.is_alive():
+                self._proc.kill()
+            self._proc.join(5)
+        self._proc, self._conn = None, None
+
+    def _call(self, message: tuple[Any, ...]) -> list[Match]:
+        with self._lock:
+            if self._proc is None or not self._proc.is_alive():
+                self._stop()
+                self._start()
+            assert self._conn is not None
+            try:
+                self._conn.send(message)
+            except (OSError, ValueError):
+                self._stop()
+                raise EngineError(
+                    "regelmotorn kunde inte nås", "the rule engine could not be reached"
+                ) from None
+            status, payload = self._receive()
+            if status != "ok":
+                self._stop()
+                raise EngineError(*payload)
+            return [(name, dict(refs)) for name, refs in payload]
+
+    def evaluate(self, facts: Sequence[Fact]) -> list[Match]:
+        """Every rule match for these facts, evaluated in the worker process."""
+        return self._call(("eval", list(facts)))
+
+    def crash_worker_for_test(self) -> list[Match]:
+        """Make the worker segfault in C; the caller gets the `EngineError` a real crash gives."""
+        return self._call(("crash",))
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                try:
+                    self._conn.send(("stop",))
+                except (OSError, ValueError):
+                    pass
+            self._stop()
+
+    def __enter__(self) -> IsolatedEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def matches_as_json(matches: list[Match]) -> str:
+    """Matches in canonical JSON, for comparing runs."""
+    return json.dumps(matches, sort_keys=True, ensure_ascii=False)

@@ -1,0 +1,447 @@
+"""Facts: the plan flattened for the rule engine, with derived values.
+
+Python derives here (sums of budget lines and their differences to the stated sums, dates as day
+numbers, whether a text is present, amounts and years quoted in running text); it never decides
+whether a requirement holds. That is the rules' job (`rules/*.yaml`).
+
+`FACT_KINDS` is the contract between this module and the catalogue: every field a rule or message
+reads must be listed here, and the catalogue refuses a rule that names anything else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from checks.model import (
+    Activity,
+    BoardGoal,
+    Budget,
+    Commitment,
+    CouncilGoal,
+    Element,
+    Indicator,
+    Path,
+    Plan,
+    StrategicGoal,
+    iter_elements,
+    render_path,
+)
+
+FactValue = str | int | float | bool
+Fact = dict[str, FactValue]
+
+# kind -> field -> what it holds. Every fact also has `kind` and `ref` (its element's stable id).
+FACT_KINDS: dict[str, dict[str, str]] = {
+    "plan": {
+        "year": "planens år",
+        "year_start": "1 januari planåret, som dagnummer",
+        "year_end": "31 december planåret, som dagnummer",
+        "unit": "enhetens namn",
+    },
+    "strategic_goal": {"number": "inriktningsmålets nummer", "title": "rubrik"},
+    "council_goal": {
+        "number": "KF-målets nummer, t.ex. 1.1",
+        "title": "rubrik",
+        "strategic_goal": "id för inriktningsmålet det står under",
+    },
+    "board_goal": {
+        "title": "rubrik",
+        "council_goal": "numret på KF-målet nämndmålet bryter ned",
+    },
+    "commitment": {
+        "title": "rubrik",
+        "board_goal": "id för nämndmålet åtagandet hör till",
+        "expected_result": "förväntat resultat",
+        "way_of_working": "arbetssätt",
+        "resources": "resursanvändning",
+        "follow_up": "uppföljning",
+        "development": "utveckling",
+    },
+    "indicator": {
+        "name": "indikatorns namn",
+        "level": "KF eller nämnd",
+        "annual_target": "årsmål",
+        "council_target": "KF:s årsmål",
+        "periodicity": "periodicitet som den står",
+        "reported": "rapporteras av enheten",
+    },
+    "activity": {
+        "title": "rubrik",
+        "level": "nämnd eller enhet",
+        "start": "startdatum som dagnummer",
+        "end": "slutdatum som dagnummer",
+        "start_date": "startdatum som text",
+        "end_date": "slutdatum som text",
+        "duration_days": "slutdatum minus startdatum i dagar",
+    },
+    "budget": {
+        "year": "budgetår",
+        "income_total": "angiven summa intäkter",
+        "income_lines_sum": "summan av intäktsraderna",
+        "income_diff": "angiven summa intäkter minus summan av raderna",
+        "cost_total": "angiven summa kostnader",
+        "cost_lines_sum": "summan av kostnadsraderna",
+        "cost_diff": "angiven summa kostnader minus summan av raderna",
+        "net_total": "angiven summa netto",
+        "net_computed": "angiven summa kostnader minus angiven summa intäkter",
+        "net_diff": "angiven summa netto minus (summa kostnader minus summa intäkter)",
+    },
+    "budget_frame": {"amount": "enhetens ekonomiska ram i tkr"},
+    "text_amount": {
+        "amount_tkr": "beloppet omräknat till tkr",
+        "qualifier": "ordet efter beloppet (netto, brutto)",
+        "quote": "beloppet som det står i texten",
+        "field": "fältet där texten står",
+    },
+    "text_year": {
+        "year": "årtalet som texten jämför med",
+        "quote": "jämförelsen som den står i texten",
+        "field": "fältet där texten står",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a fact comes from: what a finding names and points at."""
+
+    ref: str
+    kind: str
+    label_sv: str
+    label_en: str
+    path: Path
+    crumb_sv: tuple[str, ...]
+    crumb_en: tuple[str, ...]
+    order: int  # position in document order, for a stable reading order of findings
+
+    @property
+    def path_text(self) -> str:
+        return render_path(self.path)
+
+
+@dataclass
+class FactBase:
+    """The facts of one check and, for each, the place it comes from."""
+
+    facts: list[Fact] = field(default_factory=list)
+    places: dict[str, Place] = field(default_factory=dict)
+
+    def add(self, fact: Fact, place: Place) -> None:
+        ref = str(fact["ref"])
+        if ref in self.places:
+            raise ValueError(f"two facts share the ref {ref!r}")
+        self.facts.append(fact)
+        self.places[ref] = place
+
+    def by_ref(self) -> dict[str, Fact]:
+        return {str(f["ref"]): f for f in self.facts}
+
+
+def _clip(text: str, n: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _present(text: str | None) -> str | None:
+    """A text counts as stated when it has anything but white space and dashes."""
+    if text is None:
+        return None
+    stripped = text.strip()
+    if not stripped.strip("-–—. "):
+        return None
+    return stripped
+
+
+def _labels(element: Element) -> tuple[str, str, str, str]:
+    """(label_sv, label_en, crumb_sv, crumb_en) of an element."""
+    if isinstance(element, StrategicGoal):
+        t = _clip(element.title, 50)
+        return (
+            f"KF:s inriktningsmål {element.number}",
+            f"council strategic goal {element.number}",
+            f"KF {element.number} {t}",
+            f"KF {element.number} {t}",
+        )
+    if isinstance(element, CouncilGoal):
+        t = _clip(element.title, 50)
+        return (
+            f'KF:s mål {element.number} "{_clip(element.title)}"',
+            f'council goal {element.number} "{_clip(element.title)}"',
+            f"KF {element.number} {t}",
+            f"KF {element.number} {t}",
+        )
+    if isinstance(element, BoardGoal):
+        t = _clip(element.title, 50)
+        return (
+            f'nämndmålet "{_clip(element.title)}"',
+            f'the board goal "{_clip(element.title)}"',
+            f"Nämndmål: {t}",
+            f"Board goal: {t}",
+        )
+    if isinstance(element, Commitment):
+        t = _clip(element.title, 50)
+        return (
+            f'åtagandet "{_clip(element.title)}"',
+            f'the commitment "{_clip(element.title)}"',
+            f"Åtagande: {t}",
+            f"Commitment: {t}",
+        )
+    if isinstance(element, Indicator):
+        t = _clip(element.name, 50)
+        return (
+            f'indikatorn "{_clip(element.name)}"',
+            f'the indicator "{_clip(element.name)}"',
+            f"Indikator: {t}",
+            f"Indicator: {t}",
+        )
+    if isinstance(element, Activity):
+        t = _clip(element.title, 50)
+        return (
+            f'aktiviteten "{_clip(element.title)}"',
+            f'the activity "{_clip(element.title)}"',
+            f"Aktivitet: {t}",
+            f"Activity: {t}",
+        )
+    if isinstance(element, Budget):
+        return ("budgeten", "the budget", "Budget", "Budget")
+    name = type(element).__name__
+    return (name, name, name, name)
+
+
+_AMOUNT = re.compile(
+    r"(?<![\d,])(?P<num>\d{1,3}(?:[ \u00a0]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
+    r"\s*(?P<unit>mnkr|mkr|miljoner kronor|tkr|tusen kronor)\b"
+    r"(?:\s+(?P<qual>netto|brutto)\b)?",
+    re.IGNORECASE,
+)
+_UNIT_TKR = {"mnkr": 1000.0, "mkr": 1000.0, "miljoner kronor": 1000.0, "tkr": 1.0}
+_COMPARED_YEAR = re.compile(
+    r"jämfört\s+med\s+(?:(?:[a-zåäö]+)\s+){0,3}?(?P<year>(?:19|20)\d{2})\b", re.IGNORECASE
+)
+
+
+def quoted_amounts(text: str) -> list[tuple[str, float, str | None]]:
+    """Amounts quoted in running text: ("32,9 mnkr netto", 32900.0, "netto")."""
+    out: list[tuple[str, float, str | None]] = []
+    for m in _AMOUNT.finditer(text):
+        number = float(m["num"].replace(" ", "").replace("\u00a0", "").replace(",", "."))
+        unit = m["unit"].lower()
+        tkr = number * _UNIT_TKR.get(unit, 1.0)
+        qual = m["qual"].lower() if m["qual"] else None
+        out.append((" ".join(m.group(0).split()), round(tkr, 3), qual))
+    return out
+
+
+def compared_years(text: str) -> list[tuple[str, int]]:
+    """Comparisons with a stated year in running text: ("jämfört med verksamhetsplanen 2010", 2010)."""
+    return [(" ".join(m.group(0).split()), int(m["year"])) for m in _COMPARED_YEAR.finditer(text)]
+
+
+def _number(value: float) -> int | float:
+    """Amounts as ints when whole, so `== 900` matches in the engine."""
+    return int(value) if float(value).is_integer() else round(value, 3)
+
+
+def derive(plan: Plan) -> FactBase:
+    """Flatten a validated plan (ids assigned) into facts and places."""
+    base = FactBase()
+    year_start = date(plan.year, 1, 1).toordinal()
+    year_end = date(plan.year, 12, 31).toordinal()
+    root_place = Place("PLAN", "plan", "planen", "the plan", (), (), (), 0)
+    base.add(
+        {
+            "kind": "plan",
+            "ref": "PLAN",
+            "year": plan.year,
+            "year_start": year_start,
+            "year_end": year_end,
+            "unit": plan.unit,
+        },
+        root_place,
+    )
+    crumbs: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    texts: list[tuple[Path, str, str, Place]] = []  # (path, field label sv, text, owner place)
+
+    for order, (path, element, up) in enumerate(iter_elements(plan), start=1):
+        label_sv, label_en, crumb_sv, crumb_en = _labels(element)
+        parent = crumbs.get(id(up[-1]), ((), ())) if up else ((), ())
+        mine = ((*parent[0], crumb_sv), (*parent[1], crumb_en))
+        crumbs[id(element)] = mine
+        ref = str(element.id)
+        place = Place(ref, "", label_sv, label_en, path, mine[0], mine[1], order)
+        fact: Fact | None = None
+
+        if isinstance(element, StrategicGoal):
+            fact = {"kind": "strategic_goal", "number": element.number, "title": element.title}
+        elif isinstance(element, CouncilGoal):
+            fact = {
+                "kind": "council_goal",
+                "number": element.number,
+                "title": element.title,
+                "strategic_goal": str(up[0].id),
+            }
+        elif isinstance(element, BoardGoal):
+            fact = {"kind": "board_goal", "title": element.title}
+            stated = element.council_goal
+            if up and isinstance(up[-1], CouncilGoal):
+                stated = up[-1].number  # nesting is the link
+            if stated:
+                fact["council_goal"] = stated
+        elif isinstance(element, Commitment):
+            fact = {"kind": "commitment", "title": element.title}
+            goal = up[-1].id if up and isinstance(up[-1], BoardGoal) else element.board_goal
+            if goal:
+                fact["board_goal"] = str(goal)
+            for name, label in (
+                ("expected_result", "förväntat resultat"),
+                ("way_of_working", "arbetssätt"),
+                ("resources", "resursanvändning"),
+                ("follow_up", "uppföljning"),
+                ("development", "utveckling"),
+            ):
+                text = _present(getattr(element, name))
+                if text is not None:
+                    fact[name] = text
+                    alias = Commitment.model_fields[name].alias or name
+                    texts.append(((*path, alias), label, text, place))
+        elif isinstance(element, Indicator):
+            fact = {
+                "kind": "indicator",
+                "name": element.name,
+                "level": "KF" if up and isinstance(up[-1], CouncilGoal) else "nämnd",
+                "reported": element.reported_by_unit,
+            }
+            for name in ("annual_target", "council_target", "periodicity"):
+                text = _present(getattr(element, name))
+                if text is not None:
+                    fact[name] = text
+        elif isinstance(element, Activity):
+            fact = {
+                "kind": "activity",
+                "title": element.title,
+                "level": "nämnd" if up and isinstance(up[-1], BoardGoal) else "enhet",
+            }
+            if element.start is not None:
+                fact["start"] = element.start.toordinal()
+                fact["start_date"] = element.start.isoformat()
+            if element.end is not None:
+                fact["end"] = element.end.toordinal()
+                fact["end_date"] = element.end.isoformat()
+            if element.start is not None and element.end is not None:
+                fact["duration_days"] = element.end.toordinal() - element.start.toordinal()
+        elif isinstance(element, Budget):
+            fact = _budget_fact(element)
+            if element.frame is not None:
+                base.add(
+                    {"kind": "budget_frame", "ref": "BUDGET:ram", "amount": _number(element.frame)},
+                    Place(
+                        "BUDGET:ram",
+                        "budget_frame",
+                        "budgetens ram",
+                        "the budget frame",
+                        (*path, "ram"),
+                        mine[0],
+                        mine[1],
+                        order,
+                    ),
+                )
+            comment = _present(element.comment)
+            if comment is not None:
+                texts.append(((*path, "kommentar"), "kommentaren", comment, place))
+
+        if fact is not None:
+            fact["ref"] = ref
+            base.add(fact, replace(place, kind=str(fact["kind"])))
+
+    for name, label in (
+        ("introduction", "inledningen"),
+        ("staff", "avsnittet Personal"),
+        ("budget", "avsnittet Budget"),
+        ("key_issues", "avsnittet Viktiga frågor"),
+    ):
+        text = _present(getattr(plan.texts, name))
+        if text is not None:
+            alias = type(plan.texts).model_fields[name].alias or name
+            texts.insert(0, (("texter", alias), label, text, root_place))
+
+    for tpath, flabel, text, owner in texts:
+        _text_facts(base, tpath, flabel, text, owner)
+    return base
+
+
+def _budget_fact(budget: Budget) -> Fact:
+    fact: Fact = {"kind": "budget"}
+    if budget.year is not None:
+        fact["year"] = budget.year
+    income_sum = sum(line.amount for line in budget.income)
+    cost_sum = sum(line.amount for line in budget.costs)
+    fact["income_lines_sum"] = _number(income_sum)
+    fact["cost_lines_sum"] = _number(cost_sum)
+    if budget.income_total is not None:
+        fact["income_total"] = _number(budget.income_total)
+        fact["income_diff"] = _number(budget.income_total - income_sum)
+    if budget.cost_total is not None:
+        fact["cost_total"] = _number(budget.cost_total)
+        fact["cost_diff"] = _number(budget.cost_total - cost_sum)
+    if budget.income_total is not None and budget.cost_total is not None:
+        fact["net_computed"] = _number(budget.cost_total - budget.income_total)
+    if budget.net_total is not None:
+        fact["net_total"] = _number(budget.net_total)
+        if "net_computed" in fact:
+            fact["net_diff"] = _number(budget.net_total - float(fact["net_computed"]))
+    return fact
+
+
+def _text_facts(base: FactBase, path: Path, flabel: str, text: str, owner: Place) -> None:
+    """Facts for amounts and compared years quoted in one text field."""
+    owner_name = owner.label_sv if owner.kind != "plan" else "planen"
+    owner_name_en = owner.label_en if owner.kind != "plan" else "the plan"
+    for n, (quote, tkr, qual) in enumerate(quoted_amounts(text)):
+        ref = f"{owner.ref}:{path[-1]}:belopp{n + 1}"
+        fact: Fact = {
+            "kind": "text_amount",
+            "ref": ref,
+            "amount_tkr": _number(tkr),
+            "quote": quote,
+            "field": flabel,
+        }
+        if qual:
+            fact["qualifier"] = qual
+        base.add(
+            fact,
+            Place(
+                ref,
+                "text_amount",
+                f'beloppet "{quote}" i {flabel} för {owner_name}',
+                f'the amount "{quote}" in {path[-1]} of {owner_name_en}',
+                path,
+                owner.crumb_sv,
+                owner.crumb_en,
+                owner.order,
+            ),
+        )
+    for n, (quote, year) in enumerate(compared_years(text)):
+        ref = f"{owner.ref}:{path[-1]}:jamforelse{n + 1}"
+        base.add(
+            {"kind": "text_year", "ref": ref, "year": year, "quote": quote, "field": flabel},
+            Place(
+                ref,
+                "text_year",
+                f'jämförelsen "{quote}" i {flabel} för {owner_name}',
+                f'the comparison "{quote}" in {path[-1]} of {owner_name_en}',
+                path,
+                owner.crumb_sv,
+                owner.crumb_en,
+                owner.order,
+            ),
+        )
+
+
+def fact_value(fact: Fact | None, name: str) -> Any:
+    """A fact's field, or None when the fact or field is absent."""
+    if fact is None:
+        return None
+    return fact.get(name)

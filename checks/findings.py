@@ -1,0 +1,158 @@
+"""Findings: what a rule match means for the reader, in Swedish (English available).
+
+A finding names the rule, its severity, the element and its place (path, line, breadcrumb
+KF goal → nämndmål → åtagande), the values the rule read, the reference to law or policy, the
+remedy and a fingerprint that stays the same when the document is re-ordered or checked again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from checks.catalogue import SEVERITY_RANK, Catalogue, CheckedRule
+from checks.engine import Match
+from checks.facts import FACT_KINDS, FactBase
+from checks.loading import SourceMap
+
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
+
+
+class Evidence(BaseModel):
+    """One value the rule read, with the element it was read from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    element: str
+    field: str
+    description: str
+    value: str | int | float | bool | None
+
+
+class Finding(BaseModel):
+    """One internal-control finding."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule_id: str
+    severity: str
+    title: str
+    message: str
+    element_id: str
+    element: str
+    path: str
+    line: int | None
+    breadcrumb: list[str]
+    evidence: list[Evidence]
+    reference: str
+    remedy: str
+    fingerprint: str
+    lang: str
+
+    @property
+    def goal(self) -> str:
+        """The KF goal the finding sits under, for grouping: the breadcrumb's KF level."""
+        kf = [c for c in self.breadcrumb if c.startswith("KF ")]
+        return kf[-1] if kf else ""
+
+
+def fingerprint(rule_id: str, refs: dict[str, str]) -> str:
+    """Rule id and the stable ids of the matched elements: independent of order and re-runs."""
+    key = rule_id + "|" + "|".join(f"{a}={r}" for a, r in sorted(refs.items()))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def format_value(value: Any, lang: str) -> str:
+    """A value as a reader expects it: amounts grouped, years plain, absent as 'saknas'."""
+    if value is None:
+        return "saknas" if lang == "sv" else "missing"
+    if isinstance(value, bool):
+        return ("ja" if value else "nej") if lang == "sv" else ("yes" if value else "no")
+    if isinstance(value, int | float):
+        # Amounts group thousands ("32 900"); years and small numbers stay as written ("2010").
+        text = f"{value:,.1f}" if isinstance(value, float) and not value.is_integer() else None
+        if text is None:
+            whole = int(value)
+            text = f"{whole:,}" if abs(whole) >= 10_000 else str(whole)
+        if lang == "sv":
+            return text.replace(",", "\u00a0").replace(".", ",")
+        return text
+    return str(value)
+
+
+def build_findings(
+    catalogue: Catalogue,
+    base: FactBase,
+    matches: list[Match],
+    source_map: SourceMap | None,
+    lang: str = "sv",
+) -> list[Finding]:
+    """Turn engine matches into findings, in reading order: severity, rule, document order."""
+    facts = base.by_ref()
+    rules = {r.id: r for r in catalogue.rules}
+    out: list[tuple[tuple[Any, ...], Finding]] = []
+    seen: set[str] = set()
+    for rule_id, refs in matches:
+        checked = rules[rule_id]
+        fp = fingerprint(rule_id, refs)
+        if fp in seen:
+            continue
+        seen.add(fp)
+        finding = _finding(checked, refs, facts, base, source_map, lang, fp)
+        subject = base.places[refs[checked.rule.subject]]
+        key = (SEVERITY_RANK[checked.rule.severity], catalogue.order_of(rule_id), subject.order, fp)
+        out.append((key, finding))
+    out.sort(key=lambda pair: pair[0])
+    return [f for _, f in out]
+
+
+def _finding(
+    checked: CheckedRule,
+    refs: dict[str, str],
+    facts: dict[str, dict[str, Any]],
+    base: FactBase,
+    source_map: SourceMap | None,
+    lang: str,
+    fp: str,
+) -> Finding:
+    rule = checked.rule
+    subject = base.places[refs[rule.subject]]
+
+    def fill(match: re.Match[str]) -> str:
+        alias, field = match[1], match[2]
+        return format_value(facts[refs[alias]].get(field), lang)
+
+    evidence = []
+    for alias, field in checked.reads:
+        ref = refs.get(alias)
+        if ref is None:
+            continue
+        place = base.places[ref]
+        evidence.append(
+            Evidence(
+                element=place.label_sv if lang == "sv" else place.label_en,
+                field=field,
+                description=FACT_KINDS[checked.kind_of(alias)].get(field, field),
+                value=facts[ref].get(field),
+            )
+        )
+    line = source_map.line_of(subject.path) if source_map is not None else None
+    return Finding(
+        rule_id=rule.id,
+        severity=rule.severity,
+        title=rule.title.get(lang),
+        message=PLACEHOLDER.sub(fill, rule.message.get(lang)),
+        element_id=subject.ref,
+        element=subject.label_sv if lang == "sv" else subject.label_en,
+        path=subject.path_text,
+        line=line,
+        breadcrumb=list(subject.crumb_sv if lang == "sv" else subject.crumb_en),
+        evidence=evidence,
+        reference=rule.reference.get(lang),
+        remedy=rule.remedy.get(lang),
+        fingerprint=fp,
+        lang=lang,
+    )

@@ -1,0 +1,348 @@
+"""Load a plan from YAML or JSON, or fail with an error that says what and where, in Swedish.
+
+Every way a file can be unusable (too large, binary, not UTF-8, not YAML, wrong shape, wrong type,
+impossible date, duplicate key or id) ends in one `InputError` naming the file, the line when it is
+known and the field path. Nothing here decides whether the plan meets a requirement.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from checks.model import Path, Plan, assign_ids, render_path
+
+MAX_BYTES = 5 * 1024 * 1024  # a 19-page plan is about 30 kB of text
+MAX_NODES = 200_000  # YAML nodes after alias expansion: guards against "billion laughs"
+
+
+@dataclass
+class InputError(Exception):
+    """An unusable document: what is wrong and where, in Swedish with an English rendering."""
+
+    source: str
+    message_sv: str
+    message_en: str
+    line: int | None = None
+    path: str | None = None
+
+    def render(self, lang: str = "sv") -> str:
+        """`plan.yaml rad 42: åtaganden[3].aktiviteter[0].slutdatum: ogiltigt datum "2012-13-01"`."""
+        where = self.source
+        if self.line is not None:
+            where += f" {'rad' if lang == 'sv' else 'line'} {self.line}"
+        what = self.message_sv if lang == "sv" else self.message_en
+        if self.path:
+            what = f"{self.path}: {what}"
+        return f"{where}: {what}"
+
+    def __str__(self) -> str:
+        return self.render("sv")
+
+
+@dataclass
+class SourceMap:
+    """Where each path of a document stands in its file (1-based lines)."""
+
+    lines: dict[Path, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path) -> int | None:
+        """The line of a path, or of its nearest ancestor that has one."""
+        probe = tuple(path)
+        while probe:
+            if probe in self.lines:
+                return self.lines[probe]
+            probe = probe[:-1]
+        return self.lines.get((), None)
+
+
+@dataclass
+class LoadedPlan:
+    """A validated plan with its source name and line map."""
+
+    plan: Plan
+    source: str
+    source_map: SourceMap
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text, so the model (not YAML) judges them."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _too_large(size: int, source: str) -> InputError:
+    mb = f"{size / 1024 / 1024:.1f}"
+    limit = MAX_BYTES // 1024 // 1024
+    return InputError(
+        source,
+        f"filen är för stor ({mb.replace('.', ',')} MB; högst {limit} MB)",
+        f"the file is too large ({mb} MB; at most {limit} MB)",
+    )
+
+
+def decode_text(raw: bytes, source: str) -> str:
+    if not raw.strip():
+        raise InputError(source, "filen är tom", "the file is empty")
+    if len(raw) > MAX_BYTES:
+        raise _too_large(len(raw), source)
+    if b"\x00" in raw[:8192]:
+        raise InputError(
+            source,
+            "filen är inte en textfil (den innehåller binära data)",
+            "the file is not a text file (it contains binary data)",
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            source,
+            f"filen är inte UTF-8-kodad (ogiltig byte 0x{raw[exc.start]:02x}); "
+            "spara den som UTF-8",
+            f"the file is not UTF-8 (invalid byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+            line=line,
+        ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise InputError(
+            source, "filen innehåller ett NUL-tecken", "the file contains a NUL character", line
+        )
+    return text
+
+
+def compose_yaml(text: str, source: str) -> tuple[Any, SourceMap]:
+    """Parse YAML into plain data and a map from path to line, refusing duplicate keys."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "okänt fel"
+        raise InputError(
+            source,
+            f"ogiltig YAML: {problem}",
+            f"invalid YAML: {problem}",
+            line=mark.line + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError(source, f"ogiltig YAML: {exc}", f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise InputError(source, "filen är tom", "the file is empty")
+
+    smap = SourceMap()
+    count = 0
+
+    def build(n: yaml.Node, path: Path) -> Any:
+        nonlocal count
+        count += 1
+        if count > MAX_NODES:
+            raise InputError(
+                source,
+                f"dokumentet är för stort (över {MAX_NODES} element)",
+                f"the document is too large (over {MAX_NODES} elements)",
+            )
+        smap.lines.setdefault(path, n.start_mark.line + 1)
+        if isinstance(n, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in n.value:
+                key = build(key_node, path) if not isinstance(key_node, yaml.ScalarNode) else None
+                if key is None:
+                    key = loader.construct_scalar(key_node)
+                if not isinstance(key, str):
+                    raise InputError(
+                        source,
+                        "en nyckel måste vara text",
+                        "a key must be text",
+                        line=key_node.start_mark.line + 1,
+                        path=render_path(path) or None,
+                    )
+                if key in out:
+                    raise InputError(
+                        source,
+                        f'nyckeln "{key}" förekommer två gånger',
+                        f'the key "{key}" occurs twice',
+                        line=key_node.start_mark.line + 1,
+                        path=render_path(path) or None,
+                    )
+                smap.lines[(*path, key)] = key_node.start_mark.line + 1
+                out[key] = build(value_node, (*path, key))
+            return out
+        if isinstance(n, yaml.SequenceNode):
+            return [build(item, (*path, i)) for i, item in enumerate(n.value)]
+        try:
+            return loader.construct_object(n, deep=True)
+        except yaml.YAMLError as exc:
+            raise InputError(
+                source,
+                f"ogiltigt värde: {exc}",
+                f"invalid value: {exc}",
+                line=n.start_mark.line + 1,
+                path=render_path(path) or None,
+            ) from None
+
+    try:
+        data = build(node, ())
+    except RecursionError:
+        raise InputError(
+            source, "dokumentet är för djupt nästlat", "the document is nested too deeply"
+        ) from None
+    return data, smap
+
+
+def _parse_json(text: str, source: str) -> tuple[Any, SourceMap]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            source, f"ogiltig JSON: {exc.msg}", f"invalid JSON: {exc.msg}", line=exc.lineno
+        ) from None
+    except RecursionError:
+        raise InputError(
+            source, "dokumentet är för djupt nästlat", "the document is nested too deeply"
+        ) from None
+    try:  # JSON is YAML: the composer gives the lines; data stays json's own
+        _, smap = compose_yaml(text, source)
+    except InputError:
+        smap = SourceMap()
+    return data, smap
+
+
+_ERRORS: dict[str, tuple[str, str]] = {
+    "missing": ("fältet saknas", "the field is missing"),
+    "extra_forbidden": ("okänt fält", "unknown field"),
+    "date_from_datetime_parsing": ('ogiltigt datum "{input}"', 'invalid date "{input}"'),
+    "date_parsing": ('ogiltigt datum "{input}"', 'invalid date "{input}"'),
+    "date_type": ('ogiltigt datum "{input}"', 'invalid date "{input}"'),
+    "date_from_datetime_inexact": ('ogiltigt datum "{input}"', 'invalid date "{input}"'),
+    "int_parsing": ('ska vara ett heltal, inte "{input}"', 'must be a whole number, not "{input}"'),
+    "int_type": ('ska vara ett heltal, inte "{input}"', 'must be a whole number, not "{input}"'),
+    "int_from_float": ('ska vara ett heltal, inte "{input}"', 'must be a whole number, not "{input}"'),
+    "float_parsing": ('ska vara ett tal, inte "{input}"', 'must be a number, not "{input}"'),
+    "float_type": ('ska vara ett tal, inte "{input}"', 'must be a number, not "{input}"'),
+    "bool_parsing": (
+        'ska vara sant eller falskt (true/false), inte "{input}"',
+        'must be true or false, not "{input}"',
+    ),
+    "bool_type": (
+        'ska vara sant eller falskt (true/false), inte "{input}"',
+        'must be true or false, not "{input}"',
+    ),
+    "string_type": ('ska vara text, inte "{input}"', 'must be text, not "{input}"'),
+    "string_too_short": ("får inte vara tomt", "must not be empty"),
+    "string_too_long": (
+        "är för långt (högst {max_length} tecken)",
+        "is too long (at most {max_length} characters)",
+    ),
+    "string_pattern_mismatch": (
+        'ogiltigt id "{input}" (bokstäver a–z, siffror och . _ : -, högst 64 tecken)',
+        'invalid id "{input}" (letters a-z, digits and . _ : -, at most 64 characters)',
+    ),
+    "list_type": ("ska vara en lista", "must be a list"),
+    "model_type": ("ska vara en samling fält (nyckel: värde)", "must be a mapping (key: value)"),
+    "dict_type": ("ska vara en samling fält (nyckel: värde)", "must be a mapping (key: value)"),
+    "literal_error": ("ska vara {expected}, inte \"{input}\"", "must be {expected}, not \"{input}\""),
+    "greater_than_equal": ("ska vara minst {ge}", "must be at least {ge}"),
+    "less_than_equal": ("ska vara högst {le}", "must be at most {le}"),
+}
+
+
+def _short(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def validation_error(exc: ValidationError, source: str, smap: SourceMap) -> InputError:
+    """The first validation error, in Swedish, with its line and path."""
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    path: Path = tuple(first["loc"])
+    kind = first["type"]
+    sv, en = _ERRORS.get(kind, ("ogiltigt värde: {msg}", "invalid value: {msg}"))
+    ctx = dict(first.get("ctx") or {})
+    values = {"input": _short(first.get("input")), "msg": first.get("msg", ""), **ctx}
+    if "expected" in values:
+        values["expected"] = str(values["expected"]).replace(" or ", " eller ")
+    more = len(errors) - 1
+    suffix_sv = f" (och {more} fel till)" if more else ""
+    suffix_en = f" (and {more} more errors)" if more else ""
+    line = smap.lines.get(path) if kind == "extra_forbidden" else smap.line_of(path)
+    if line is None:
+        line = smap.line_of(path)
+    return InputError(
+        source,
+        sv.format_map(_Defaults(values)) + suffix_sv,
+        en.format_map(_Defaults(values)) + suffix_en,
+        line=line,
+        path=render_path(path) or None,
+    )
+
+
+class _Defaults(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def parse_plan(raw: bytes, source: str, fmt: str | None = None) -> LoadedPlan:
+    """Parse and validate a plan from bytes; `fmt` is "json" or "yaml" (from the name if None)."""
+    text = decode_text(raw, source)
+    kind = fmt or ("json" if source.lower().endswith(".json") else "yaml")
+    data, smap = _parse_json(text, source) if kind == "json" else compose_yaml(text, source)
+    if not isinstance(data, dict):
+        raise InputError(
+            source,
+            "dokumentet ska vara en samling fält (nyckel: värde), t.ex. 'dokument: verksamhetsplan'",
+            "the document must be a mapping (key: value), e.g. 'dokument: verksamhetsplan'",
+            line=1,
+        )
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, source, smap) from None
+    duplicates = assign_ids(plan)
+    if duplicates:
+        path, ident = duplicates[0]
+        raise InputError(
+            source,
+            f'id "{ident}" används av mer än ett element',
+            f'the id "{ident}" is used by more than one element',
+            line=smap.line_of((*path, "id")),
+            path=render_path((*path, "id")),
+        )
+    return LoadedPlan(plan=plan, source=source, source_map=smap)
+
+
+def load_plan(path: str | FsPath) -> LoadedPlan:
+    """Read and validate a plan file (.yaml, .yml or .json)."""
+    fs = FsPath(path)
+    name = str(path)
+    suffix = fs.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".json"):
+        raise InputError(
+            name,
+            f'okänd filtyp "{suffix or "(ingen)"}"; Styrkoll läser .yaml, .yml och .json',
+            f'unknown file type "{suffix or "(none)"}"; Styrkoll reads .yaml, .yml and .json',
+        )
+    try:
+        size = fs.stat().st_size
+        if size > MAX_BYTES:  # refuse before reading a huge file into memory
+            raise _too_large(size, name)
+        raw = fs.read_bytes()
+    except FileNotFoundError:
+        raise InputError(name, "filen finns inte", "the file does not exist") from None
+    except IsADirectoryError:
+        raise InputError(name, "är en mapp, inte en fil", "is a folder, not a file") from None
+    except PermissionError:
+        raise InputError(name, "filen får inte läsas", "the file may not be read") from None
+    return parse_plan(raw, name, "json" if suffix == ".json" else "yaml")

@@ -1,0 +1,354 @@
+"""The document model: an operating plan (verksamhetsplan) as the city's planning system exports it.
+
+Field names are English; the document keys (aliases) are Swedish, as users write them. The model is
+strict about structure and types (unknown keys, wrong types and impossible dates are input errors)
+and lenient about content: a blank expected result or an odd periodicity is accepted here and judged
+by the rules in `rules/`, never by this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+MAX_TEXT = 100_000  # characters in one text field; a plan's longest section is a few thousand
+
+_SPACE = re.compile(r"\s+")
+
+
+def _text_or_none(value: Any) -> Any:
+    """Accept a number where text is expected (YAML reads `35` as an int) and keep None."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
+def _amount(value: Any) -> Any:
+    """Accept Swedish number formats in amounts: "15 931", "32,9", "−1 200"."""
+    if isinstance(value, str):
+        cleaned = value.replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
+        cleaned = cleaned.replace(",", ".")
+        if re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
+            return float(cleaned) if "." in cleaned else int(cleaned)
+    return value
+
+
+Text = Annotated[str | None, BeforeValidator(_text_or_none), Field(default=None, max_length=MAX_TEXT)]
+Title = Annotated[str, BeforeValidator(_text_or_none), Field(min_length=1, max_length=2_000)]
+Number = Annotated[str, BeforeValidator(_text_or_none), Field(min_length=1, max_length=20)]
+Amount = Annotated[int | float, BeforeValidator(_amount)]
+OptionalAmount = Annotated[int | float | None, BeforeValidator(_amount), Field(default=None)]
+ElementId = Annotated[
+    str | None,
+    Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"),
+]
+
+
+class Element(BaseModel):
+    """Base of every element a finding can point at: strict, with Swedish keys."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=False, validate_assignment=False)
+
+    id: ElementId = None
+
+
+class Activity(Element):
+    """An activity (nämndens or enhetens aktivitet) with start and end dates."""
+
+    title: Title = Field(alias="titel")
+    start: date | None = Field(default=None, alias="startdatum")
+    end: date | None = Field(default=None, alias="slutdatum")
+
+
+class Indicator(Element):
+    """An indicator with the unit's target (årsmål), the council's target and periodicity."""
+
+    name: Title = Field(alias="namn")
+    annual_target: Text = Field(default=None, alias="årsmål")
+    council_target: Text = Field(default=None, alias="kf_årsmål")
+    periodicity: Text = Field(default=None, alias="periodicitet")
+    reported_by_unit: bool = Field(default=True, alias="rapporteras_av_enheten")
+
+
+class Commitment(Element):
+    """An åtagande: what the unit promises, with its sections and activities."""
+
+    title: Title = Field(alias="titel")
+    board_goal: ElementId = Field(default=None, alias="nämndmål")
+    expected_result: Text = Field(default=None, alias="förväntat_resultat")
+    way_of_working: Text = Field(default=None, alias="arbetssätt")
+    resources: Text = Field(default=None, alias="resursanvändning")
+    follow_up: Text = Field(default=None, alias="uppföljning")
+    development: Text = Field(default=None, alias="utveckling")
+    activities: list[Activity] = Field(default_factory=list, alias="aktiviteter")
+
+
+class BoardGoal(Element):
+    """A nämndmål: the board's breakdown of a council goal, with its activities and indicators."""
+
+    title: Title = Field(alias="titel")
+    council_goal: Number | None = Field(default=None, alias="kf_mål")
+    activities: list[Activity] = Field(default_factory=list, alias="aktiviteter")
+    indicators: list[Indicator] = Field(default_factory=list, alias="indikatorer")
+    commitments: list[Commitment] = Field(default_factory=list, alias="åtaganden")
+
+
+class CouncilGoal(Element):
+    """KF:s mål för verksamhetsområdet, numbered like 1.1, with KF indicators and board goals."""
+
+    number: Number = Field(alias="nummer")
+    title: Title = Field(alias="titel")
+    indicators: list[Indicator] = Field(default_factory=list, alias="indikatorer")
+    board_goals: list[BoardGoal] = Field(default_factory=list, alias="nämndmål")
+
+
+class StrategicGoal(Element):
+    """KF:s inriktningsmål, numbered 1, 2, 3."""
+
+    number: Number = Field(alias="nummer")
+    title: Title = Field(alias="titel")
+    goals: list[CouncilGoal] = Field(default_factory=list, alias="mål")
+
+
+class QualityGuarantee(Element):
+    """A kvalitetsgaranti: a commitment aimed directly at users."""
+
+    title: Title = Field(alias="titel")
+    promise: Text = Field(default=None, alias="vad_du_kan_förvänta_dig")
+    remedy: Text = Field(default=None, alias="rättelse")
+    complaints: Text = Field(default=None, alias="synpunkter_och_klagomål")
+    commitment: ElementId = Field(default=None, alias="åtagande")
+
+
+class BudgetLine(Element):
+    """One income or cost line of the budget table, in the budget's unit (tkr)."""
+
+    name: Title = Field(alias="namn")
+    amount: Amount = Field(alias="belopp")
+
+
+class Budget(Element):
+    """The unit's budget table with the stated sums and the frame (ram) the board allocated."""
+
+    year: int | None = Field(default=None, alias="år")
+    unit: Literal["tkr"] = Field(default="tkr", alias="enhet")
+    frame: OptionalAmount = Field(default=None, alias="ram")
+    income: list[BudgetLine] = Field(default_factory=list, alias="intäkter")
+    income_total: OptionalAmount = Field(default=None, alias="summa_intäkter")
+    costs: list[BudgetLine] = Field(default_factory=list, alias="kostnader")
+    cost_total: OptionalAmount = Field(default=None, alias="summa_kostnader")
+    net_total: OptionalAmount = Field(default=None, alias="summa_netto")
+    comment: Text = Field(default=None, alias="kommentar")
+
+
+class Process(Element):
+    """The plan's process records: workplace meetings, union steps and the decision."""
+
+    apt: list[date] = Field(default_factory=list, alias="apt")
+    mbl_19: date | None = Field(default=None, alias="mbl_19")
+    mbl_11: date | None = Field(default=None, alias="mbl_11")
+    decision: date | None = Field(default=None, alias="beslut")
+
+
+class Risk(Element):
+    """A risk of the risk and materiality analysis (ROV)."""
+
+    process: Title = Field(alias="process")
+    risk: Title = Field(alias="risk")
+    likelihood: int | None = Field(default=None, alias="sannolikhet")
+    consequence: int | None = Field(default=None, alias="konsekvens")
+    risk_value: int | None = Field(default=None, alias="riskvärde")
+    treatment: Text = Field(default=None, alias="hantering")
+    responsible: Text = Field(default=None, alias="ansvarig")
+
+
+class Control(Element):
+    """A control of the internal-control plan (IK-plan)."""
+
+    process: Title = Field(alias="process")
+    control_step: Text = Field(default=None, alias="kontrollmoment")
+    method: Text = Field(default=None, alias="metod")
+    frequency: Text = Field(default=None, alias="frekvens")
+    responsible: Text = Field(default=None, alias="ansvarig")
+    reporting_to: Text = Field(default=None, alias="rapporteras_till")
+    risks: list[str] = Field(default_factory=list, alias="risker")
+
+
+class Texts(BaseModel):
+    """The plan's introduction sections."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    introduction: Text = Field(default=None, alias="inledning")
+    staff: Text = Field(default=None, alias="personal")
+    budget: Text = Field(default=None, alias="budget")
+    key_issues: Text = Field(default=None, alias="viktiga_frågor")
+
+
+class Plan(BaseModel):
+    """A unit's operating plan (verksamhetsplan) for one year."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        title="Verksamhetsplan",
+        json_schema_extra={"description": "En enhets verksamhetsplan för ett år (Styrkoll)."},
+    )
+
+    document: Literal["verksamhetsplan"] = Field(alias="dokument")
+    year: int = Field(alias="år", ge=1990, le=2100)
+    committee: Title = Field(alias="nämnd")
+    administration: Text = Field(default=None, alias="förvaltning")
+    department: Text = Field(default=None, alias="avdelning")
+    unit: Title = Field(alias="enhet")
+    unit_head: Text = Field(default=None, alias="enhetschef")
+    texts: Texts = Field(default_factory=Texts, alias="texter")
+    strategic_goals: list[StrategicGoal] = Field(default_factory=list, alias="inriktningsmål")
+    board_goals: list[BoardGoal] = Field(default_factory=list, alias="nämndmål")
+    commitments: list[Commitment] = Field(default_factory=list, alias="åtaganden")
+    quality_guarantees: list[QualityGuarantee] = Field(
+        default_factory=list, alias="kvalitetsgarantier"
+    )
+    budget: Budget | None = Field(default=None, alias="budget")
+    process: Process = Field(default_factory=Process, alias="process")
+    risks: list[Risk] = Field(default_factory=list, alias="risker")
+    controls: list[Control] = Field(default_factory=list, alias="internkontroll")
+
+
+def digest(*parts: str) -> str:
+    """A short stable digest of normalised text, used for derived element ids."""
+    normal = "\x1f".join(_SPACE.sub(" ", p).strip().casefold() for p in parts)
+    return hashlib.sha1(normal.encode("utf-8")).hexdigest()[:8]
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a plan document, with the Swedish keys users write."""
+    return Plan.model_json_schema(by_alias=True)
+
+
+Path = tuple[str | int, ...]
+
+_PREFIX: dict[type[Element], str] = {
+    StrategicGoal: "IM",
+    CouncilGoal: "KF",
+    BoardGoal: "NM",
+    Commitment: "AT",
+    Activity: "AKT",
+    Indicator: "IND",
+    QualityGuarantee: "KG",
+    BudgetLine: "BR",
+    Budget: "BUDGET",
+    Process: "PROCESS",
+    Risk: "RISK",
+    Control: "IK",
+}
+
+
+def iter_elements(plan: Plan) -> list[tuple[Path, Element, tuple[Element, ...]]]:
+    """Every element of the plan in document order, with its path and its ancestors."""
+    out: list[tuple[Path, Element, tuple[Element, ...]]] = []
+
+    def board_goal(path: Path, goal: BoardGoal, up: tuple[Element, ...]) -> None:
+        out.append((path, goal, up))
+        inner = (*up, goal)
+        for i, act in enumerate(goal.activities):
+            out.append(((*path, "aktiviteter", i), act, inner))
+        for i, ind in enumerate(goal.indicators):
+            out.append(((*path, "indikatorer", i), ind, inner))
+        for i, com in enumerate(goal.commitments):
+            commitment((*path, "åtaganden", i), com, inner)
+
+    def commitment(path: Path, com: Commitment, up: tuple[Element, ...]) -> None:
+        out.append((path, com, up))
+        for i, act in enumerate(com.activities):
+            out.append(((*path, "aktiviteter", i), act, (*up, com)))
+
+    for i, sg in enumerate(plan.strategic_goals):
+        sg_path: Path = ("inriktningsmål", i)
+        out.append((sg_path, sg, ()))
+        for j, cg in enumerate(sg.goals):
+            cg_path: Path = (*sg_path, "mål", j)
+            out.append((cg_path, cg, (sg,)))
+            for k, ind in enumerate(cg.indicators):
+                out.append(((*cg_path, "indikatorer", k), ind, (sg, cg)))
+            for k, bg in enumerate(cg.board_goals):
+                board_goal((*cg_path, "nämndmål", k), bg, (sg, cg))
+    for i, bg in enumerate(plan.board_goals):
+        board_goal(("nämndmål", i), bg, ())
+    for i, com in enumerate(plan.commitments):
+        commitment(("åtaganden", i), com, ())
+    for i, qg in enumerate(plan.quality_guarantees):
+        out.append((("kvalitetsgarantier", i), qg, ()))
+    if plan.budget is not None:
+        out.append((("budget",), plan.budget, ()))
+        for i, line in enumerate(plan.budget.income):
+            out.append((("budget", "intäkter", i), line, (plan.budget,)))
+        for i, line in enumerate(plan.budget.costs):
+            out.append((("budget", "kostnader", i), line, (plan.budget,)))
+    out.append((("process",), plan.process, ()))
+    for i, risk in enumerate(plan.risks):
+        out.append((("risker", i), risk, ()))
+    for i, ctl in enumerate(plan.controls):
+        out.append((("internkontroll", i), ctl, ()))
+    return out
+
+
+def _natural_key(element: Element, up: tuple[Element, ...]) -> str:
+    """What a derived id is made of: content, never position, so re-ordering keeps ids."""
+    prefix = _PREFIX[type(element)]
+    if isinstance(element, StrategicGoal | CouncilGoal):
+        return f"{prefix}{element.number}"
+    if isinstance(element, Budget | Process):
+        return prefix
+    if isinstance(element, Activity | Indicator | BudgetLine):
+        parent = up[-1].id if up and up[-1].id else ""
+        name = element.name if isinstance(element, Indicator | BudgetLine) else element.title
+        return f"{prefix}-{digest(parent, name)}"
+    if isinstance(element, Risk):
+        return f"{prefix}-{digest(element.process, element.risk)}"
+    if isinstance(element, Control):
+        return f"{prefix}-{digest(element.process, element.control_step or '')}"
+    title = getattr(element, "title", "")
+    return f"{prefix}-{digest(title)}"
+
+
+def assign_ids(plan: Plan) -> list[tuple[Path, str]]:
+    """Give every element without an id a derived one; return the paths of duplicate given ids.
+
+    Derived ids come from content (number or title), so re-ordering a plan keeps every id. Two
+    elements with the same content get `-2`, `-3` … in document order.
+    """
+    elements = iter_elements(plan)
+    duplicates: list[tuple[Path, str]] = []
+    taken: set[str] = set()
+    for path, element, _ in elements:
+        if element.id is not None:
+            if element.id in taken:
+                duplicates.append((path, element.id))
+            taken.add(element.id)
+    for _, element, up in elements:
+        if element.id is None:
+            base = _natural_key(element, up)
+            candidate, n = base, 1
+            while candidate in taken:
+                n += 1
+                candidate = f"{base}-{n}"
+            element.id = candidate
+            taken.add(candidate)
+    return duplicates
+
+
+def render_path(path: Path) -> str:
+    """Render a path the way users read it: `inriktningsmål[0].mål[2].åtaganden[1]`."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text

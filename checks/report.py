@@ -1,0 +1,170 @@
+"""Report formats for check results: a readable terminal text, JSON and JUnit XML."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from checks.catalogue import SEVERITY_EN, Catalogue
+from checks.checker import CheckResult
+from checks.findings import Finding, format_value
+
+_HEADINGS = {
+    "sv": {"fel": "FEL", "varning": "VARNINGAR", "info": "INFORMATION"},
+    "en": {"fel": "ERRORS", "varning": "WARNINGS", "info": "INFORMATION"},
+}
+_WORDS = {
+    "sv": {
+        "check": "Styrkoll – kontroll av",
+        "plan": "Verksamhetsplan",
+        "catalogue": "Regelkatalog",
+        "rules": "regler",
+        "line": "rad",
+        "place": "Plats",
+        "fired": "REGLER SOM GAV FYND",
+        "read": "Avläst",
+        "remedy": "Åtgärd",
+        "basis": "Grund",
+        "outside": "Utanför målkedjan",
+        "none": "Inga fynd: planen uppfyller alla regler som kontrollerades.",
+        "summary": "Sammanfattning",
+        "sev": {"fel": "fel", "varning": "varningar", "info": "info"},
+    },
+    "en": {
+        "check": "Styrkoll – check of",
+        "plan": "Operating plan",
+        "catalogue": "Rule catalogue",
+        "rules": "rules",
+        "line": "line",
+        "place": "Place",
+        "fired": "RULES WITH FINDINGS",
+        "read": "Read",
+        "remedy": "Remedy",
+        "basis": "Basis",
+        "outside": "Outside the goal chain",
+        "none": "No findings: the plan meets every rule that was checked.",
+        "summary": "Summary",
+        "sev": {"fel": "errors", "varning": "warnings", "info": "info"},
+    },
+}
+
+
+def _value(value: Any, lang: str) -> str:
+    text = format_value(value, lang)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def render_text(results: Sequence[CheckResult], lang: str = "sv") -> str:
+    """A terminal report: per file, findings by severity, then by KF goal in document order."""
+    w = _WORDS[lang]
+    out: list[str] = []
+    for result in results:
+        plan = result.loaded.plan
+        out.append(f"{w['check']} {result.source}")
+        out.append(f"{w['plan']} {plan.year}, {plan.unit} ({plan.committee})")
+        out.append(
+            f"{w['catalogue']} {result.catalogue_version} "
+            f"(sha256 {result.catalogue_hash[:12]}), {result.rule_count} {w['rules']}"
+        )
+        out.append("")
+        if not result.findings:
+            out.append(w["none"])
+            out.append("")
+        for severity in ("fel", "varning", "info"):
+            group = [f for f in result.findings if f.severity == severity]
+            if not group:
+                continue
+            out.append(f"{_HEADINGS[lang][severity]} ({len(group)})")
+            goals: dict[str, list[Finding]] = {}
+            for finding in sorted(group, key=lambda f: f.line or 0):
+                goals.setdefault(finding.goal, []).append(finding)
+            for goal, findings in goals.items():
+                out.append(f"  {goal or w['outside']}")
+                for f in sorted(findings, key=lambda f: (f.rule_id, f.line or 0)):
+                    line = f"{w['line']} {f.line}" if f.line else ""
+                    out.append(f"    {f.rule_id:<4} {line:<8} {f.message}")
+                    below_goal = [c for c in f.breadcrumb if not c.startswith("KF ")]
+                    chain = f"  ({' → '.join(below_goal)})" if below_goal else ""
+                    out.append(f"         {w['place']}: {f.path}{chain}")
+                    read = "; ".join(
+                        f"{e.description}: {_value(e.value, lang)}" for e in f.evidence
+                    )
+                    if read:
+                        out.append(f"         {w['read']}: {read}")
+                    out.append(f"         {w['remedy']}: {f.remedy}")
+            out.append("")
+        fired = list(dict.fromkeys(f.rule_id for f in result.findings))
+        if fired:
+            out.append(w["fired"])
+            for f in (next(x for x in result.findings if x.rule_id == r) for r in fired):
+                out.append(f"  {f.rule_id:<4} {f.title} ({f.severity})")
+                out.append(f"       {w['basis']}: {f.reference}")
+            out.append("")
+        counts = ", ".join(f"{result.count(s)} {w['sev'][s]}" for s in ("fel", "varning", "info"))
+        out.append(f"{w['summary']}: {counts}.")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def result_dict(result: CheckResult) -> dict[str, Any]:
+    """One result as plain data: what the JSON format and later the service store."""
+    plan = result.loaded.plan
+    return {
+        "source": result.source,
+        "document": {
+            "kind": "verksamhetsplan",
+            "year": plan.year,
+            "unit": plan.unit,
+            "committee": plan.committee,
+        },
+        "catalogue": {"version": result.catalogue_version, "hash": result.catalogue_hash},
+        "rules_checked": result.rule_count,
+        "summary": {s: result.count(s) for s in ("fel", "varning", "info")},
+        "findings": [f.model_dump() for f in result.findings],
+    }
+
+
+def render_json(results: Sequence[CheckResult]) -> str:
+    return json.dumps(
+        {"results": [result_dict(r) for r in results]}, ensure_ascii=False, indent=2
+    ) + "\n"
+
+
+def render_junit(results: Sequence[CheckResult], catalogue: Catalogue, lang: str = "sv") -> str:
+    """JUnit XML: a test suite per document, a test case per rule; findings are failures."""
+    suites = ET.Element("testsuites", name="styrkoll")
+    for result in results:
+        by_rule: dict[str, list[Finding]] = {}
+        for finding in result.findings:
+            by_rule.setdefault(finding.rule_id, []).append(finding)
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=result.source,
+            tests=str(len(catalogue.rules)),
+            failures=str(len(by_rule)),
+            errors="0",
+            time=f"{result.duration_ms / 1000:.4f}",
+        )
+        for checked in catalogue.rules:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"styrkoll.{checked.rule.area}",
+                name=f"{checked.id} {checked.rule.title.get(lang)}",
+            )
+            found = by_rule.get(checked.id)
+            if found:
+                severity = checked.rule.severity if lang == "sv" else SEVERITY_EN[
+                    checked.rule.severity
+                ]
+                failure = ET.SubElement(
+                    case, "failure", type=severity, message=f"{len(found)} × {checked.id}"
+                )
+                failure.text = "\n".join(
+                    f"{result.source}:{f.line or 0}: {f.path}: {f.message}" for f in found
+                )
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, "unicode") + "\n"
