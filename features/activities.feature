@@ -1,0 +1,67 @@
+# language: sv
+Egenskap: A – Aktiviteter
+  Nämndens och enhetens aktiviteter har startdatum och slutdatum och hör till planåret.
+
+  Bakgrund:
+    Givet en fullständig verksamhetsplan för 2012
+
+  Regel: A1 Varje aktivitet börjar innan den slutar
+
+    @A1
+    Scenario: En aktivitet som slutar före sin start ger ett fel
+      Givet att planens första nämndmål har aktiviteten:
+        """
+        titel: Alla chefer går utbildningen i intern kontroll
+        startdatum: 2012-09-01
+        slutdatum: 2012-03-31
+        """
+      När planen kontrolleras
+      Så ges fyndet A1 för aktiviteten "Alla chefer går utbildningen i intern kontroll"
+      Och fyndets meddelande nämner "2012-03-31"
+
+    @A1
+    Scenario: En aktivitet som börjar och slutar samma dag uppfyller kravet
+      Givet att planens första nämndmål har aktiviteten:
+        """
+        titel: Alla chefer går utbildningen i intern kontroll
+        startdatum: 2012-09-01
+        slutdatum: 2012-09-01
+        """
+      När planen kontrolleras
+      Så ges inget fynd A1
+
+  Regel: A2 Varje aktivitet ligger inom planåret
+
+    @A2
+    Scenario: En aktivitet som helt ligger året efter planåret ger en varning
+      Givet att planens första nämndmål har aktiviteten:
+        """
+        titel: Alla chefer går utbildningen i intern kontroll
+        startdatum: 2013-02-01
+        slutdatum: 2013-03-31
+        """
+      När planen kontrolleras
+      Så ges fyndet A2 för aktiviteten "Alla chefer går utbildningen i intern kontroll"
+      Och fyndet har allvarlighetsgraden varning
+
+    @A2
+    Scenario: En aktivitet som helt ligger året före planåret ger en varning
+      Givet att planens första nämndmål har aktiviteten:
+        """
+        titel: Alla chefer går utbildningen i intern kontroll
+        startdatum: 2011-02-01
+        slutdatum: 2011-03-31
+        """
+      När planen kontrolleras
+      Så ges fyndet A2 för aktiviteten "Alla chefer går utbildningen i intern kontroll"
+
+    @A2
+    Scenario: En aktivitet som börjar året före och slutar under planåret ligger inom året
+      Givet att planens första nämndmål har aktiviteten:
+        """
+        titel: Alla chefer går utbildningen i intern kontroll
+        startdatum: 2011-11-01
+        slutdatum: 2012-03-31
+        """
+      När planen kontrolleras
+      Så ges inget fynd A2

@@ -1,0 +1,169 @@
+"""Shared fixtures and the Swedish step vocabulary of the living policy (features/*.feature)."""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pytest_bdd import given, parsers, then, when
+
+from checks.catalogue import Catalogue, load_catalogue
+from checks.checker import Checker, CheckResult
+from checks.findings import Finding
+from checks.loading import compose_yaml, parse_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+CLEAN_EXAMPLE = EXAMPLES / "verksamhetsplan-2012.yaml"
+DEFECT_EXAMPLE = EXAMPLES / "verksamhetsplan-2012-brister.yaml"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register every rule id as a marker: a feature tag that names no rule fails collection."""
+    for rule in load_catalogue().rules:
+        config.addinivalue_line("markers", f"{rule.id}: scenarios of rule {rule.id}")
+
+
+def seed_path(name: str) -> Path:
+    """A real document from ../shared/seeds/; skipped with a reason where it is absent.
+
+    Under CI=true the seeds must be there, so a missing folder fails instead of skipping.
+    """
+    path = SEEDS / name
+    if not path.is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but the seed {path} is missing")
+        pytest.skip(f"the real documents are not beside this clone ({SEEDS} is absent)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+@pytest.fixture(scope="session")
+def checker(catalogue: Catalogue) -> Iterator[Checker]:
+    """The real checker, with the engine in its worker process, shared by the session."""
+    with Checker(catalogue) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def clean_plan_data() -> dict[str, Any]:
+    data, _ = compose_yaml(CLEAN_EXAMPLE.read_text(encoding="utf-8"), str(CLEAN_EXAMPLE))
+    assert isinstance(data, dict)
+    return data
+
+
+def check_data(checker: Checker, data: dict[str, Any], lang: str = "sv") -> CheckResult:
+    """Write plan data as YAML and check it through the same path as `styrkoll check`."""
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    return checker.check(parse_plan(text.encode("utf-8"), "scenario.yaml"), lang)
+
+
+# --- Givet -------------------------------------------------------------------------------------
+
+
+@given("en fullständig verksamhetsplan för 2012", target_fixture="plan_data")
+def complete_plan(clean_plan_data: dict[str, Any]) -> dict[str, Any]:
+    return copy.deepcopy(clean_plan_data)
+
+
+def _yaml(docstring: str) -> Any:
+    return yaml.safe_load(docstring)
+
+
+def _first_council_goal(plan_data: dict[str, Any]) -> dict[str, Any]:
+    goal: dict[str, Any] = plan_data["inriktningsmål"][0]["mål"][0]
+    return goal
+
+
+@given("att planens första nämndmål har åtagandet:")
+def add_commitment(plan_data: dict[str, Any], docstring: str) -> None:
+    board_goal = _first_council_goal(plan_data)["nämndmål"][0]
+    board_goal.setdefault("åtaganden", []).append(_yaml(docstring))
+
+
+@given("att planens första nämndmål har aktiviteten:")
+def add_activity(plan_data: dict[str, Any], docstring: str) -> None:
+    board_goal = _first_council_goal(plan_data)["nämndmål"][0]
+    board_goal.setdefault("aktiviteter", []).append(_yaml(docstring))
+
+
+@given("att planens första KF-mål har indikatorn:")
+def add_indicator(plan_data: dict[str, Any], docstring: str) -> None:
+    _first_council_goal(plan_data).setdefault("indikatorer", []).append(_yaml(docstring))
+
+
+@given("att planen har ett åtagande utanför målkedjan:")
+def add_loose_commitment(plan_data: dict[str, Any], docstring: str) -> None:
+    plan_data.setdefault("åtaganden", []).append(_yaml(docstring))
+
+
+@given("att planen har ett nämndmål utanför målkedjan:")
+def add_loose_board_goal(plan_data: dict[str, Any], docstring: str) -> None:
+    plan_data.setdefault("nämndmål", []).append(_yaml(docstring))
+
+
+@given("att budgeten är:")
+def set_budget(plan_data: dict[str, Any], docstring: str) -> None:
+    plan_data["budget"] = _yaml(docstring)
+
+
+@given(parsers.parse("att budgetens {field} är {value}"))
+def set_budget_field(plan_data: dict[str, Any], field: str, value: str) -> None:
+    plan_data["budget"][field] = value
+
+
+@given(parsers.parse('att planens budgettext är "{text}"'))
+def set_budget_text(plan_data: dict[str, Any], text: str) -> None:
+    plan_data.setdefault("texter", {})["budget"] = text
+
+
+# --- När ---------------------------------------------------------------------------------------
+
+
+@when("planen kontrolleras", target_fixture="result")
+def run_check(checker: Checker, plan_data: dict[str, Any]) -> CheckResult:
+    return check_data(checker, plan_data)
+
+
+# --- Så ----------------------------------------------------------------------------------------
+
+
+@then(parsers.parse("ges fyndet {rule_id} för {element}"), target_fixture="finding")
+def finding_given(result: CheckResult, rule_id: str, element: str) -> Finding:
+    hits = [f for f in result.findings if f.rule_id == rule_id and f.element == element]
+    assert len(hits) == 1, (
+        f"väntade ett fynd {rule_id} för {element}; fick "
+        f"{[(f.rule_id, f.element) for f in result.findings]}"
+    )
+    return hits[0]
+
+
+@then(parsers.parse("ges inget fynd {rule_id}"))
+def no_finding(result: CheckResult, rule_id: str) -> None:
+    hits = [f.message for f in result.findings if f.rule_id == rule_id]
+    assert not hits, f"väntade inget fynd {rule_id}; fick {hits}"
+
+
+@then(parsers.parse("fyndet har allvarlighetsgraden {severity}"))
+def finding_severity(finding: Finding, severity: str) -> None:
+    assert finding.severity == severity
+
+
+@then(parsers.parse('fyndets meddelande nämner "{text}"'))
+def finding_mentions(finding: Finding, text: str) -> None:
+    assert text in finding.message.replace("\u00a0", " "), finding.message
+
+
+@then(parsers.parse('fyndets meddelande är "{text}"'))
+def finding_message(finding: Finding, text: str) -> None:
+    assert finding.message.replace("\u00a0", " ") == text
