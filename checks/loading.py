@@ -136,6 +136,10 @@ def compose_yaml(text: str, source: str) -> tuple[Any, SourceMap]:
         ) from None
     except yaml.YAMLError as exc:
         raise InputError(source, f"ogiltig YAML: {exc}", f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise InputError(
+            source, "dokumentet är för djupt nästlat", "the document is nested too deeply"
+        ) from None
     finally:
         loader.dispose()
     if node is None:

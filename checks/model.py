@@ -42,8 +42,10 @@ def _amount(value: Any) -> Any:
 Text = Annotated[str | None, BeforeValidator(_text_or_none), Field(default=None, max_length=MAX_TEXT)]
 Title = Annotated[str, BeforeValidator(_text_or_none), Field(min_length=1, max_length=2_000)]
 Number = Annotated[str, BeforeValidator(_text_or_none), Field(min_length=1, max_length=20)]
-Amount = Annotated[int | float, BeforeValidator(_amount)]
-OptionalAmount = Annotated[int | float | None, BeforeValidator(_amount), Field(default=None)]
+Amount = Annotated[float, BeforeValidator(_amount), Field(allow_inf_nan=False)]
+OptionalAmount = Annotated[
+    float | None, BeforeValidator(_amount), Field(default=None, allow_inf_nan=False)
+]
 ElementId = Annotated[
     str | None,
     Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"),
