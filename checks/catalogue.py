@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any, Literal
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from checks.facts import FACT_KINDS
 from checks.loading import InputError, SourceMap, compose_yaml, decode_text, validation_error
+from checks.model import render_path
 
 Severity = Literal["fel", "varning", "info"]
 SEVERITY_RANK: dict[str, int] = {"fel": 0, "varning": 1, "info": 2}
@@ -199,7 +201,9 @@ class _ConditionChecker:
     def field(self, alias: str | None, name: str, where: str) -> None:
         kind = self.kind if alias is None else self.earlier.get(alias)
         if kind is None:
-            self.problems.append(f"{where}: hänvisar till {alias!r}, som inte är ett tidigare villkor")
+            self.problems.append(
+                f"{where}: hänvisar till {alias!r}, som inte är ett tidigare villkor"
+            )
             return
         if name not in FACT_KINDS[kind] and name not in COMMON_FIELDS:
             known = ", ".join(sorted(FACT_KINDS[kind]))
@@ -213,7 +217,7 @@ class _ConditionChecker:
         if isinstance(value, str | int | float | bool):
             return
         if isinstance(value, dict) and len(value) == 1:
-            (key, inner), = value.items()
+            ((key, inner),) = value.items()
             if key in ARITHMETIC:
                 if not (isinstance(inner, dict) and set(inner) == {"$l", "$r"}):
                     self.problems.append(f"{where}.{key}: ska ha $l och $r")
@@ -235,7 +239,7 @@ class _ConditionChecker:
                 f"{where}: ett villkor har exakt en nyckel; kombinera flera med $and"
             )
             return
-        (key, inner), = expr.items()
+        ((key, inner),) = expr.items()
         if key in ("$and", "$or"):
             if not isinstance(inner, list) or not inner:
                 self.problems.append(f"{where}.{key}: ska vara en icke-tom lista")
@@ -251,7 +255,7 @@ class _ConditionChecker:
             if not isinstance(inner, dict) or len(inner) != 1:
                 self.problems.append(f"{where}.{key}: ska vara {{fält: värde}}")
                 return
-            (name, value), = inner.items()
+            ((name, value),) = inner.items()
             self.field(None, name, f"{where}.{key}")
             self.value(value, f"{where}.{key}.{name}")
         elif key == "$imt":
@@ -266,24 +270,28 @@ class _ConditionChecker:
             self.value(inner, f"{where}.{key}")
 
 
-def check_rule(rule: Rule, where: str) -> tuple[CheckedRule | None, list[str]]:
+Locator = Callable[..., str]  # sub-path of the rule -> "file rad N: rules[i].sub.path"
+
+
+def check_rule(rule: Rule, loc: Locator) -> tuple[CheckedRule | None, list[str]]:
     """Validate a rule's condition, subject and placeholders against the fact contract."""
     problems: list[str] = []
+    where = loc()
     when = rule.when
     if set(when) != {"all"} or not isinstance(when["all"], list) or not when["all"]:
-        return None, [f"{where}.when: ska vara {{all: [ ... ]}} med minst ett villkor"]
+        return None, [f"{loc('when')}: ska vara {{all: [ ... ]}} med minst ett villkor"]
     items = when["all"]
     if len(items) > MAX_CONDITIONS:
-        problems.append(f"{where}.when.all: högst {MAX_CONDITIONS} villkor per regel")
+        problems.append(f"{loc('when', 'all')}: högst {MAX_CONDITIONS} villkor per regel")
     conditions: list[Condition] = []
     earlier: dict[str, str] = {}
     reads: list[tuple[str, str]] = []
     for i, item in enumerate(items):
-        at = f"{where}.when.all[{i}]"
+        at = loc("when", "all", i)
         if not isinstance(item, dict) or len(item) != 1:
             problems.append(f"{at}: ska vara {{alias: villkor}}")
             continue
-        (name, expr), = item.items()
+        ((name, expr),) = item.items()
         negated = name.endswith("$not")
         alias = name[: -len("$not")] if negated else name
         if not ALIAS.match(alias):
@@ -315,29 +323,27 @@ def check_rule(rule: Rule, where: str) -> tuple[CheckedRule | None, list[str]]:
 
     subject_kind = earlier.get(rule.subject)
     if subject_kind is None:
-        problems.append(f"{where}.subject: {rule.subject!r} är inte ett (icke-negerat) villkor")
+        problems.append(f"{loc('subject')}: {rule.subject!r} är inte ett (icke-negerat) villkor")
     elif subject_kind != rule.applies_to:
         problems.append(
-            f"{where}.applies_to: {rule.applies_to!r} men subject {rule.subject!r} är {subject_kind!r}"
+            f"{loc('applies_to')}: {rule.applies_to!r} men subject {rule.subject!r} "
+            f"är {subject_kind!r}"
         )
     if rule.applies_to not in FACT_KINDS:
-        problems.append(f"{where}.applies_to: okänd faktatyp {rule.applies_to!r}")
+        problems.append(f"{loc('applies_to')}: okänd faktatyp {rule.applies_to!r}")
     for lang in ("sv", "en"):
+        at = loc("message", lang)
         for match in PLACEHOLDER.finditer(rule.message.get(lang)):
             part = PLACEHOLDER_PART.match(match[1])
             if not part:
-                problems.append(f"{where}.message.{lang}: ogiltig platshållare {match[0]}")
+                problems.append(f"{at}: ogiltig platshållare {match[0]}")
                 continue
             alias, field = part[1], part[2]
             kind = earlier.get(alias)
             if kind is None:
-                problems.append(
-                    f"{where}.message.{lang}: {match[0]} namnger inget (icke-negerat) villkor"
-                )
+                problems.append(f"{at}: {match[0]} namnger inget (icke-negerat) villkor")
             elif field not in FACT_KINDS[kind] and field not in COMMON_FIELDS:
-                problems.append(
-                    f'{where}.message.{lang}: {match[0]}: faktatypen {kind} har inget fält "{field}"'
-                )
+                problems.append(f'{at}: {match[0]}: faktatypen {kind} har inget fält "{field}"')
     if problems:
         return None, problems
     unique = tuple(dict.fromkeys(reads))
@@ -349,16 +355,22 @@ def _read_yaml(path: FsPath) -> tuple[Any, SourceMap]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(name, f"kan inte läsas: {exc.strerror}", f"cannot be read: {exc.strerror}")
+        raise InputError(
+            name, f"kan inte läsas: {exc.strerror}", f"cannot be read: {exc.strerror}"
+        ) from None
     return compose_yaml(decode_text(raw, name), name)
 
 
-def _where(source: str, smap: SourceMap, path: tuple[str | int, ...]) -> str:
-    line = smap.line_of(path)
-    rendered = ""
-    for part in path:
-        rendered += f"[{part}]" if isinstance(part, int) else (f".{part}" if rendered else part)
-    return f"{source} rad {line}: {rendered}" if line else f"{source}: {rendered}"
+def _locator(source: str, smap: SourceMap, prefix: tuple[str | int, ...]) -> Locator:
+    """Render a rule's sub-path with the file and the line it stands on."""
+
+    def loc(*sub: str | int) -> str:
+        path = (*prefix, *sub)
+        line = smap.line_of(path)
+        rendered = render_path(path)
+        return f"{source} rad {line}: {rendered}" if line else f"{source}: {rendered}"
+
+    return loc
 
 
 def content_hash(version: str, rules: list[Rule]) -> str:
@@ -405,21 +417,26 @@ def load_catalogue(directory: str | FsPath | None = None) -> Catalogue:
             continue
         areas.append(Area(area.area, area.title, name))
         for i, rule in enumerate(area.rules):
-            where = _where(name, smap, ("rules", i))
+            loc = _locator(name, smap, ("rules", i))
+            where = loc()
             if rule.id in seen:
                 problems.append(f"{where}: id {rule.id} finns redan i {seen[rule.id]}")
                 continue
             seen[rule.id] = name
             if rule.area != area.area:
                 problems.append(f"{where}: regeln {rule.id} hör inte till område {area.area}")
-            result, rule_problems = check_rule(rule, where)
+            result, rule_problems = check_rule(rule, loc)
             problems.extend(rule_problems)
             if result is not None:
                 checked.append(result)
     codes = [a.code for a in areas]
+    if problems:  # an area file that failed is missing from `codes`: say only what is wrong
+        raise CatalogueError(problems)
     for code in codes:
         if code not in header.areas:
-            problems.append(f"{header_path}: areas: området {code} finns som fil men saknas i listan")
+            problems.append(
+                f"{header_path}: areas: området {code} finns som fil men saknas i listan"
+            )
     for code in header.areas:
         if code not in codes:
             problems.append(f"{header_path}: areas: området {code} har ingen regelfil")

@@ -236,7 +236,7 @@ def quoted_amounts(text: str) -> list[tuple[str, float, str | None]]:
 
 
 def compared_years(text: str) -> list[tuple[str, int]]:
-    """Comparisons with a stated year in running text: ("jämfört med verksamhetsplanen 2010", 2010)."""
+    """Comparisons with a stated year in text: ("jämfört med verksamhetsplanen 2010", 2010)."""
     return [(" ".join(m.group(0).split()), int(m["year"])) for m in _COMPARED_YEAR.finditer(text)]
 
 

@@ -32,7 +32,7 @@ class InputError(Exception):
     path: str | None = None
 
     def render(self, lang: str = "sv") -> str:
-        """`plan.yaml rad 42: åtaganden[3].aktiviteter[0].slutdatum: ogiltigt datum "2012-13-01"`."""
+        """E.g. `plan.yaml rad 42: åtaganden[3].aktiviteter[0].slutdatum: ogiltigt datum "…"`."""
         where = self.source
         if self.line is not None:
             where += f" {'rad' if lang == 'sv' else 'line'} {self.line}"
@@ -107,8 +107,7 @@ def decode_text(raw: bytes, source: str) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
             source,
-            f"filen är inte UTF-8-kodad (ogiltig byte 0x{raw[exc.start]:02x}); "
-            "spara den som UTF-8",
+            f"filen är inte UTF-8-kodad (ogiltig byte 0x{raw[exc.start]:02x}); spara den som UTF-8",
             f"the file is not UTF-8 (invalid byte 0x{raw[exc.start]:02x}); save it as UTF-8",
             line=line,
         ) from None
@@ -232,7 +231,10 @@ _ERRORS: dict[str, tuple[str, str]] = {
     "date_from_datetime_inexact": ('ogiltigt datum "{input}"', 'invalid date "{input}"'),
     "int_parsing": ('ska vara ett heltal, inte "{input}"', 'must be a whole number, not "{input}"'),
     "int_type": ('ska vara ett heltal, inte "{input}"', 'must be a whole number, not "{input}"'),
-    "int_from_float": ('ska vara ett heltal, inte "{input}"', 'must be a whole number, not "{input}"'),
+    "int_from_float": (
+        'ska vara ett heltal, inte "{input}"',
+        'must be a whole number, not "{input}"',
+    ),
     "float_parsing": ('ska vara ett tal, inte "{input}"', 'must be a number, not "{input}"'),
     "float_type": ('ska vara ett tal, inte "{input}"', 'must be a number, not "{input}"'),
     "bool_parsing": (
@@ -256,7 +258,7 @@ _ERRORS: dict[str, tuple[str, str]] = {
     "list_type": ("ska vara en lista", "must be a list"),
     "model_type": ("ska vara en samling fält (nyckel: värde)", "must be a mapping (key: value)"),
     "dict_type": ("ska vara en samling fält (nyckel: värde)", "must be a mapping (key: value)"),
-    "literal_error": ("ska vara {expected}, inte \"{input}\"", "must be {expected}, not \"{input}\""),
+    "literal_error": ('ska vara {expected}, inte "{input}"', 'must be {expected}, not "{input}"'),
     "greater_than_equal": ("ska vara minst {ge}", "must be at least {ge}"),
     "less_than_equal": ("ska vara högst {le}", "must be at most {le}"),
 }
@@ -306,7 +308,8 @@ def parse_plan(raw: bytes, source: str, fmt: str | None = None) -> LoadedPlan:
     if not isinstance(data, dict):
         raise InputError(
             source,
-            "dokumentet ska vara en samling fält (nyckel: värde), t.ex. 'dokument: verksamhetsplan'",
+            "dokumentet ska vara en samling fält (nyckel: värde), "
+            "t.ex. 'dokument: verksamhetsplan'",
             "the document must be a mapping (key: value), e.g. 'dokument: verksamhetsplan'",
             line=1,
         )

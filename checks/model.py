@@ -39,7 +39,9 @@ def _amount(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str | None, BeforeValidator(_text_or_none), Field(default=None, max_length=MAX_TEXT)]
+Text = Annotated[
+    str | None, BeforeValidator(_text_or_none), Field(default=None, max_length=MAX_TEXT)
+]
 Title = Annotated[str, BeforeValidator(_text_or_none), Field(min_length=1, max_length=2_000)]
 Number = Annotated[str, BeforeValidator(_text_or_none), Field(min_length=1, max_length=20)]
 Amount = Annotated[float, BeforeValidator(_amount), Field(allow_inf_nan=False)]

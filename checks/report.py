@@ -15,7 +15,11 @@ _HEADINGS = {
     "sv": {"fel": "FEL", "varning": "VARNINGAR", "info": "INFORMATION"},
     "en": {"fel": "ERRORS", "varning": "WARNINGS", "info": "INFORMATION"},
 }
-_WORDS = {
+_COUNTED = {
+    "sv": {"fel": "fel", "varning": "varningar", "info": "info"},
+    "en": {"fel": "errors", "varning": "warnings", "info": "info"},
+}
+_WORDS: dict[str, dict[str, str]] = {
     "sv": {
         "check": "Styrkoll – kontroll av",
         "plan": "Verksamhetsplan",
@@ -30,7 +34,6 @@ _WORDS = {
         "outside": "Utanför målkedjan",
         "none": "Inga fynd: planen uppfyller alla regler som kontrollerades.",
         "summary": "Sammanfattning",
-        "sev": {"fel": "fel", "varning": "varningar", "info": "info"},
     },
     "en": {
         "check": "Styrkoll – check of",
@@ -46,7 +49,6 @@ _WORDS = {
         "outside": "Outside the goal chain",
         "none": "No findings: the plan meets every rule that was checked.",
         "summary": "Summary",
-        "sev": {"fel": "errors", "varning": "warnings", "info": "info"},
     },
 }
 
@@ -102,7 +104,9 @@ def render_text(results: Sequence[CheckResult], lang: str = "sv") -> str:
                 out.append(f"  {f.rule_id:<4} {f.title} ({f.severity})")
                 out.append(f"       {w['basis']}: {f.reference}")
             out.append("")
-        counts = ", ".join(f"{result.count(s)} {w['sev'][s]}" for s in ("fel", "varning", "info"))
+        counts = ", ".join(
+            f"{result.count(s)} {_COUNTED[lang][s]}" for s in ("fel", "varning", "info")
+        )
         out.append(f"{w['summary']}: {counts}.")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
@@ -127,9 +131,10 @@ def result_dict(result: CheckResult) -> dict[str, Any]:
 
 
 def render_json(results: Sequence[CheckResult]) -> str:
-    return json.dumps(
-        {"results": [result_dict(r) for r in results]}, ensure_ascii=False, indent=2
-    ) + "\n"
+    return (
+        json.dumps({"results": [result_dict(r) for r in results]}, ensure_ascii=False, indent=2)
+        + "\n"
+    )
 
 
 def render_junit(results: Sequence[CheckResult], catalogue: Catalogue, lang: str = "sv") -> str:
@@ -157,9 +162,9 @@ def render_junit(results: Sequence[CheckResult], catalogue: Catalogue, lang: str
             )
             found = by_rule.get(checked.id)
             if found:
-                severity = checked.rule.severity if lang == "sv" else SEVERITY_EN[
-                    checked.rule.severity
-                ]
+                severity = (
+                    checked.rule.severity if lang == "sv" else SEVERITY_EN[checked.rule.severity]
+                )
                 failure = ET.SubElement(
                     case, "failure", type=severity, message=f"{len(found)} × {checked.id}"
                 )

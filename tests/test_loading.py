@@ -22,7 +22,6 @@ enhet: Exempelenheten
 """
 
 
-
 def _date_plan() -> str:
     """The issue's own example: a plan whose line 42 holds an impossible end date."""
     lines = MINIMAL.splitlines() + ["åtaganden:"]
@@ -70,12 +69,21 @@ def test_a_minimal_plan_loads() -> None:
     [
         ("dokument: verksamhetsplan\når: [2012\n", "plan.yaml rad 3: ogiltig YAML:"),
         ("dokument: verksamhetsplan\n\tår: 2012\n", "plan.yaml rad 2: ogiltig YAML:"),
-        (MINIMAL.replace("år: 2012", "år: tjugotolv"), 'plan.yaml rad 2: år: ska vara ett heltal'),
+        (MINIMAL.replace("år: 2012", "år: tjugotolv"), "plan.yaml rad 2: år: ska vara ett heltal"),
         (MINIMAL.replace("enhet: Exempelenheten\n", ""), "plan.yaml rad 1: enhet: fältet saknas"),
         (MINIMAL + "färg: blå\n", "plan.yaml rad 5: färg: okänt fält"),
-        (MINIMAL + "budget:\n  summa_netto: mycket\n", 'plan.yaml rad 6: budget.summa_netto: ska vara ett tal, inte "mycket"'),
-        (MINIMAL + "process:\n  beslut: 2012-02-30\n", 'process.beslut: ogiltigt datum "2012-02-30"'),
-        (MINIMAL + "process:\n  apt: 2011-11-14\n", "plan.yaml rad 6: process.apt: ska vara en lista"),
+        (
+            MINIMAL + "budget:\n  summa_netto: mycket\n",
+            'plan.yaml rad 6: budget.summa_netto: ska vara ett tal, inte "mycket"',
+        ),
+        (
+            MINIMAL + "process:\n  beslut: 2012-02-30\n",
+            'process.beslut: ogiltigt datum "2012-02-30"',
+        ),
+        (
+            MINIMAL + "process:\n  apt: 2011-11-14\n",
+            "plan.yaml rad 6: process.apt: ska vara en lista",
+        ),
         (MINIMAL.replace("verksamhetsplan", "budget"), "dokument: ska vara 'verksamhetsplan'"),
         (MINIMAL + "år: 2013\n", 'plan.yaml rad 5: nyckeln "år" förekommer två gånger'),
         ("- en lista\n- inte en plan\n", "plan.yaml rad 1: dokumentet ska vara en samling fält"),
@@ -88,7 +96,10 @@ def test_a_minimal_plan_loads() -> None:
             MINIMAL + "åtaganden:\n  - titel: A\n    id: X1\n  - titel: B\n    id: X1\n",
             'plan.yaml rad 9: åtaganden[1].id: id "X1" används av mer än ett element',
         ),
-        (MINIMAL + "åtaganden:\n  - titel: A\n    id: 'a b'\n", 'åtaganden[0].id: ogiltigt id "a b"'),
+        (
+            MINIMAL + "åtaganden:\n  - titel: A\n    id: 'a b'\n",
+            'åtaganden[0].id: ogiltigt id "a b"',
+        ),
     ],
 )
 def test_bad_yaml_gives_a_swedish_error_with_its_place(text: str, expected: str) -> None:
@@ -103,7 +114,9 @@ def test_empty_and_blank_files() -> None:
 
 def test_binary_file() -> None:
     raw = bytes(range(256)) * 4
-    assert error_of(raw).render() == "plan.yaml: filen är inte en textfil (den innehåller binära data)"
+    assert (
+        error_of(raw).render() == "plan.yaml: filen är inte en textfil (den innehåller binära data)"
+    )
 
 
 def test_non_utf8_file_names_the_line() -> None:
@@ -154,7 +167,9 @@ def test_missing_file_folder_and_wrong_suffix(tmp_path: Path) -> None:
     )
     folder = tmp_path / "mapp.yaml"
     folder.mkdir()
-    assert str(pytest.raises(InputError, load_plan, folder).value).endswith("är en mapp, inte en fil")
+    assert str(pytest.raises(InputError, load_plan, folder).value).endswith(
+        "är en mapp, inte en fil"
+    )
     pdf = tmp_path / "plan.pdf"
     pdf.write_bytes(b"%PDF-1.4")
     assert 'okänd filtyp ".pdf"' in str(pytest.raises(InputError, load_plan, pdf).value)
@@ -166,7 +181,10 @@ def test_missing_file_folder_and_wrong_suffix(tmp_path: Path) -> None:
         (b"", "filen \u00e4r tom"),
         (b"\x00\x01\x02binary", "filen \u00e4r inte en textfil"),
         ("enhet: Förskolan\n".encode("latin-1"), "inte UTF-8-kodad"),
-        (DATE_PLAN.encode(), 'rad 42: åtaganden[3].aktiviteter[0].slutdatum: ogiltigt datum "2012-13-01"'),
+        (
+            DATE_PLAN.encode(),
+            'rad 42: åtaganden[3].aktiviteter[0].slutdatum: ogiltigt datum "2012-13-01"',
+        ),
     ],
 )
 def test_the_cli_exits_2_with_the_error_and_no_traceback(

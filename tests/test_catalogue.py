@@ -1,0 +1,133 @@
+"""The catalogue as a whole, and the mistakes its loader refuses."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from checks.catalogue import Catalogue, CatalogueError, load_catalogue
+from checks.facts import FACT_KINDS
+from tests.conftest import ROOT
+
+REQUIRED_FIRST = ["G1", "G2", "C1", "C2", "C3", "I1", "I2", "A1", "A2", "B1", "B2", "B3", "B4"]
+
+
+def test_the_first_rules_are_all_there(catalogue: Catalogue) -> None:
+    ids = [r.id for r in catalogue.rules]
+    assert set(REQUIRED_FIRST) <= set(ids)
+    assert len(ids) == len(set(ids))
+    assert ids[:2] == ["G1", "G2"]  # reading order follows catalogue.yaml: G, C, I, A, B
+
+
+def test_every_rule_is_complete_in_both_languages(catalogue: Catalogue) -> None:
+    for checked in catalogue.rules:
+        r = checked.rule
+        for text in (r.title, r.rationale, r.reference, r.remedy, r.message):
+            assert text.sv.strip() and text.en.strip(), r.id
+        assert not r.title.sv.lower().startswith("kontrollera"), "titles state the compliant state"
+        assert r.applies_to in FACT_KINDS
+
+
+def test_the_content_hash_is_stable_and_follows_the_text(tmp_path: Path) -> None:
+    first = load_catalogue()
+    assert load_catalogue().content_hash == first.content_hash
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    path = rules / "budget.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("$r: 50", "$r: 60"), encoding="utf-8")
+    assert load_catalogue(rules).content_hash != first.content_hash
+
+
+def _broken(tmp_path: Path, edit: Callable[[str], str], name: str = "commitments.yaml") -> str:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    path = rules / name
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(rules)
+    return "\n".join(info.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda t: t.replace("  - id: C2", "  - id: C1"), "id C1 finns redan"),
+        (
+            lambda t: t.replace("    severity: fel\n", "    severity: fel\n    färg: röd\n", 1),
+            "rad 14: rules[0].färg: okänt fält",
+        ),
+        (
+            lambda t: t.replace("    severity: fel\n", "    severity: kritisk\n", 1),
+            "severity: ska vara 'fel', 'varning' eller 'info'",
+        ),
+        (
+            lambda t: t.replace('{c.title}" saknar förväntat', '{c.titel}" saknar förväntat'),
+            'har inget fält "titel"',
+        ),
+        (
+            lambda t: t.replace('{c.title}" saknar förväntat', '{x.title}" saknar förväntat'),
+            "{x.title} namnger inget (icke-negerat) villkor",
+        ),
+        (
+            lambda t: t.replace('{c.title}" saknar förväntat', '{title}" saknar förväntat'),
+            "ogiltig platshållare {title}",
+        ),
+        (
+            lambda t: t.replace("{$nex: {expected_result: 1}}", "{$imt: {title: 'x'}}"),
+            "$imt viker bara ASCII",
+        ),
+        (
+            lambda t: t.replace(
+                "- c: {$and: [{kind: commitment}, {$nex: {expected_result: 1}}]}",
+                "- c: {$nex: {expected_result: 1}}",
+            ),
+            "villkoret måste ange faktatyp",
+        ),
+        (
+            lambda t: t.replace(
+                "- c: {$and: [{kind: commitment}, {$nex: {expected_result: 1}}]}",
+                "- c$not: {$and: [{kind: commitment}, {$nex: {expected_result: 1}}]}",
+            ),
+            "en regel får inte börja med en negation",
+        ),
+        (lambda t: t.replace("    subject: c\n", "    subject: q\n", 1), "subject: 'q' är inte"),
+        (
+            lambda t: t.replace("    applies_to: commitment\n", "    applies_to: budget\n", 1),
+            "applies_to: 'budget' men subject 'c' är 'commitment'",
+        ),
+        (
+            lambda t: t.replace("{$nex: {expected_result: 1}}", "{$gt: {id: 1}}"),
+            'har inget fält "id"',
+        ),
+    ],
+)
+def test_mistakes_in_a_rule_are_refused_with_their_place(
+    tmp_path: Path, edit: Callable[[str], str], expected: str
+) -> None:
+    problems = _broken(tmp_path, edit)
+    assert expected in problems
+    assert "commitments.yaml" in problems
+
+
+def test_a_join_must_name_an_earlier_condition(tmp_path: Path) -> None:
+    problems = _broken(
+        tmp_path,
+        lambda t: t.replace("{$lt: {amount: {b: net_total}}}", "{$lt: {amount: {z: net_total}}}"),
+        "budget.yaml",
+    )
+    assert "hänvisar till 'z', som inte är ett tidigare villkor" in problems
+
+
+def test_an_area_file_missing_from_the_list_is_refused(tmp_path: Path) -> None:
+    problems = _broken(
+        tmp_path, lambda t: t.replace("[G, C, I, A, B]", "[G, C, I, A]"), "catalogue.yaml"
+    )
+    assert "området B finns som fil men saknas i listan" in problems
+
+
+def test_a_rule_in_the_wrong_area_file_is_refused(tmp_path: Path) -> None:
+    problems = _broken(tmp_path, lambda t: t.replace("  - id: C3", "  - id: G9"))
+    assert "regeln G9 hör inte till område C" in problems

@@ -1,0 +1,135 @@
+"""`styrkoll` from the outside: formats, thresholds, languages, exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from tests.conftest import CLEAN_EXAMPLE, DEFECT_EXAMPLE, ROOT
+
+
+def styrkoll(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "checks.cli", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_text_report_groups_by_severity_and_goal() -> None:
+    out = styrkoll("check", str(DEFECT_EXAMPLE)).stdout
+    fel, varningar = out.index("FEL (12)"), out.index("VARNINGAR (2)")
+    assert fel < varningar
+    section = out[fel:varningar]
+    goals = [line.strip() for line in section.splitlines() if line.startswith("  KF ")]
+    assert goals[0].startswith("KF 1.1") and goals[1].startswith("KF 1.3")
+    assert (
+        "rad 97" in section and "Åtgärd:" in section and "Avläst: förväntat resultat: saknas" in out
+    )
+    assert "REGLER SOM GAV FYND" in out and "Grund:" in out
+
+
+def test_json_format_carries_findings_and_catalogue() -> None:
+    proc = styrkoll("check", "--format", "json", str(DEFECT_EXAMPLE))
+    assert proc.returncode == 1
+    data = json.loads(proc.stdout)
+    result = data["results"][0]
+    assert result["summary"] == {"fel": 12, "varning": 2, "info": 0}
+    assert len(result["catalogue"]["hash"]) == 64
+    first = result["findings"][0]
+    assert set(first) >= {
+        "rule_id",
+        "severity",
+        "message",
+        "path",
+        "line",
+        "breadcrumb",
+        "evidence",
+        "reference",
+        "remedy",
+        "fingerprint",
+    }
+
+
+def test_junit_format_has_a_case_per_rule_and_failures_for_findings() -> None:
+    proc = styrkoll("check", "--format", "junit", str(DEFECT_EXAMPLE))
+    root = ET.fromstring(proc.stdout)
+    suite = root.find("testsuite")
+    assert suite is not None
+    cases = suite.findall("testcase")
+    rules = json.loads(styrkoll("rules", "--format", "json").stdout)["rules"]
+    assert len(cases) == len(rules)
+    failed = sorted(c.get("name", "").split()[0] for c in cases if c.find("failure") is not None)
+    assert failed == ["B4", "B5", "C1", "C3", "I1"]
+
+
+@pytest.mark.parametrize(
+    ("threshold", "example", "code"),
+    [
+        ("fel", CLEAN_EXAMPLE, 0),
+        ("fel", DEFECT_EXAMPLE, 1),
+        ("info", CLEAN_EXAMPLE, 0),
+    ],
+)
+def test_exit_codes_follow_the_threshold(threshold: str, example: Path, code: int) -> None:
+    assert styrkoll("check", "--fail-on", threshold, str(example)).returncode == code
+
+
+def test_warnings_only_pass_at_the_default_threshold_and_fail_on_varning(tmp_path: Path) -> None:
+    text = CLEAN_EXAMPLE.read_text(encoding="utf-8").replace(
+        "Avdelningens budget uppgår till 32,9 mnkr netto, en ökning",
+        "Avdelningens budget uppgår till 30,0 mnkr netto, en ökning",
+    )
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(text, encoding="utf-8")
+    assert styrkoll("check", str(plan)).returncode == 0
+    assert styrkoll("check", "--fail-on", "varning", str(plan)).returncode == 1
+
+
+def test_english_report() -> None:
+    out = styrkoll("check", "--lang", "en", str(DEFECT_EXAMPLE)).stdout
+    assert "ERRORS (12)" in out and "states no expected result" in out
+
+
+def test_rules_list_and_show() -> None:
+    listing = styrkoll("rules")
+    assert listing.returncode == 0
+    assert "C1   fel      Varje åtagande anger förväntat resultat" in listing.stdout
+    shown = styrkoll("rules", "show", "b4")
+    assert shown.returncode == 0
+    assert "B4  Nettobelopp som anges i texten stämmer med budgettabellen" in shown.stdout
+    assert '"kind": "text_amount"' in shown.stdout
+    missing = styrkoll("rules", "show", "Z9")
+    assert missing.returncode == 2 and "ingen regel med id Z9" in missing.stderr
+
+
+def test_schema_is_json_schema_with_swedish_keys() -> None:
+    schema = json.loads(styrkoll("schema").stdout)
+    assert schema["title"] == "Verksamhetsplan"
+    assert {"dokument", "år", "enhet", "inriktningsmål", "budget"} <= set(schema["properties"])
+    assert schema["additionalProperties"] is False
+
+
+def test_command_line_errors_exit_2_in_swedish() -> None:
+    proc = styrkoll("check", "--format", "pdf", str(CLEAN_EXAMPLE))
+    assert proc.returncode == 2 and "fel i kommandoraden" in proc.stderr
+    assert styrkoll("check").returncode == 2
+
+
+def test_an_unusable_catalogue_exits_3_and_says_where(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    path = rules / "commitments.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("{$nex: {follow_up: 1}}", "{$nex: {folow_up: 1}}"),
+        encoding="utf-8",
+    )
+    proc = styrkoll("check", "--rules", str(rules), str(CLEAN_EXAMPLE))
+    assert proc.returncode == 3
+    assert "regelkatalogen kan inte användas" in proc.stderr
+    assert "commitments.yaml rad 84: rules[2].when.all[0].c.$and[1].$nex" in proc.stderr
+    assert 'har inget fält "folow_up"' in proc.stderr
