@@ -33,6 +33,8 @@ PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 PLACEHOLDER_PART = re.compile(r"^([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)$")
 MAX_CONDITIONS = 16
 COMPARISONS = {"$lt", "$lte", "$gt", "$gte", "$eq", "$neq", "$mt"}
+# Arithmetic in a condition crashed the C core (SIGSEGV in reduceExpressionSequence, measured
+# 2026-11-23 with durable-rules 2.0.28): facts carry derived differences instead.
 ARITHMETIC = {"$add", "$sub", "$mul", "$div"}
 COMMON_FIELDS = {"kind", "ref"}
 
@@ -219,11 +221,11 @@ class _ConditionChecker:
         if isinstance(value, dict) and len(value) == 1:
             ((key, inner),) = value.items()
             if key in ARITHMETIC:
-                if not (isinstance(inner, dict) and set(inner) == {"$l", "$r"}):
-                    self.problems.append(f"{where}.{key}: ska ha $l och $r")
-                    return
-                self.value(inner["$l"], f"{where}.{key}.$l")
-                self.value(inner["$r"], f"{where}.{key}.$r")
+                self.problems.append(
+                    f"{where}: räkneoperatorn {key} får inte användas: durable-rules kraschar "
+                    "(SIGSEGV i reduceExpressionSequence) på aritmetik i villkor; låt faktan "
+                    "bära den härledda skillnaden och jämför den med en konstant"
+                )
                 return
             if isinstance(key, str) and ALIAS.match(key) and isinstance(inner, str):
                 self.field(key, inner, where)

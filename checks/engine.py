@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import ctypes
 import itertools
-import json
 import math
-import multiprocessing
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from durable import engine as durable_engine
@@ -252,21 +254,21 @@ class Engine:
         )
 
 
-def _worker_main(conn: Connection, rules_dir: str, expected_hash: str) -> None:
+def serve(inbox: Connection, outbox: Connection, rules_dir: str, expected_hash: str) -> None:
     """The worker process: build the engine once, then answer evaluations until told to stop."""
     try:
         catalogue = load_catalogue(rules_dir)
         if catalogue.content_hash != expected_hash:
-            conn.send(("error", ("regelkatalogen ändrades under körningen", "catalogue changed")))
+            outbox.send(("error", ("regelkatalogen ändrades under körningen", "catalogue changed")))
             return
         engine = Engine(catalogue)
-        conn.send(("ready", catalogue.content_hash))
+        outbox.send(("ready", catalogue.content_hash))
     except Exception as exc:  # report, then exit: the parent turns it into an EngineError
-        conn.send(("error", (f"arbetsprocessen kunde inte starta: {exc}", f"worker failed: {exc}")))
+        outbox.send(("error", (f"arbetsprocessen kunde inte starta: {exc}", f"worker: {exc}")))
         return
     while True:
         try:
-            message = conn.recv()
+            message = inbox.recv()
         except (EOFError, OSError):
             return
         op = message[0]
@@ -275,26 +277,29 @@ def _worker_main(conn: Connection, rules_dir: str, expected_hash: str) -> None:
         if op == "crash":  # used by the tests to prove that a crash in C is contained
             ctypes.string_at(0)
         try:
-            conn.send(("ok", engine.evaluate(message[1])))
+            outbox.send(("ok", engine.evaluate(message[1])))
         except EngineError as exc:
-            conn.send(("error", (exc.message_sv, exc.message_en)))
+            outbox.send(("error", (exc.message_sv, exc.message_en)))
             return  # an engine error recycles the worker
         except Exception as exc:
-            conn.send(("error", (f"internt fel i regelmotorn: {exc}", f"internal error: {exc}")))
+            outbox.send(("error", (f"internt fel i regelmotorn: {exc}", f"internal error: {exc}")))
             return
 
 
 class IsolatedEngine:
-    """Evaluates in a worker process; a crash or hang there is an `EngineError` for one check."""
+    """Evaluates in a worker process; a crash or hang there is an `EngineError` for one check.
+
+    The worker is a fresh interpreter (`python -m checks.worker`) talking over two pipes, so it
+    never re-imports the caller's main module and is safe to start from threaded servers.
+    """
 
     def __init__(self, catalogue: Catalogue, timeout: float = 60.0) -> None:
         self.catalogue = catalogue
         self.timeout = timeout
         self._lock = threading.Lock()
-        self._proc: multiprocessing.process.BaseProcess | None = None
-        self._conn: Connection | None = None
-        self._ctx = multiprocessing.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["checks.engine"])
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._inbox: Connection | None = None  # the worker's answers
+        self._outbox: Connection | None = None  # our requests
         self.starts = 0
 
     @property
@@ -302,16 +307,27 @@ class IsolatedEngine:
         return self._proc.pid if self._proc is not None else None
 
     def _start(self) -> None:
-        parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(
-            target=_worker_main,
-            args=(child, self.catalogue.directory, self.catalogue.content_hash),
-            daemon=True,
-            name="styrkoll-engine",
-        )
-        proc.start()
-        child.close()
-        self._proc, self._conn = proc, parent
+        to_worker_r, to_worker_w = os.pipe()
+        from_worker_r, from_worker_w = os.pipe()
+        package_root = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+        args = [
+            sys.executable,
+            "-m",
+            "checks.worker",
+            str(to_worker_r),
+            str(from_worker_w),
+            self.catalogue.directory,
+            self.catalogue.content_hash,
+        ]
+        try:
+            self._proc = subprocess.Popen(args, pass_fds=(to_worker_r, from_worker_w), env=env)
+        finally:
+            os.close(to_worker_r)
+            os.close(from_worker_w)
+        self._outbox = Connection(to_worker_w, readable=False)
+        self._inbox = Connection(from_worker_r, writable=False)
         self.starts += 1
         status, payload = self._receive()
         if status != "ready":
@@ -319,19 +335,21 @@ class IsolatedEngine:
             raise EngineError(*payload)
 
     def _receive(self) -> tuple[str, Any]:
-        assert self._conn is not None and self._proc is not None
+        assert self._inbox is not None and self._proc is not None
         try:
-            if not self._conn.poll(self.timeout):
+            if not self._inbox.poll(self.timeout):
                 self._stop()
                 raise EngineError(
                     f"regelmotorn svarade inte inom {self.timeout:g} s; kontrollen avbröts",
                     f"the rule engine did not answer within {self.timeout:g} s; check aborted",
                 )
-            result: tuple[str, Any] = self._conn.recv()
+            result: tuple[str, Any] = self._inbox.recv()
             return result
         except (EOFError, OSError):
-            self._proc.join(5)
-            code = self._proc.exitcode
+            try:
+                code = self._proc.wait(5)
+            except subprocess.TimeoutExpired:
+                code = None
             self._stop()
             raise EngineError(
                 f"regelmotorn avbröts (avslutningskod {code}); kontrollen gav inget resultat "
@@ -341,22 +359,23 @@ class IsolatedEngine:
             ) from None
 
     def _stop(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
+        for conn in (self._inbox, self._outbox):
+            if conn is not None:
+                conn.close()
         if self._proc is not None:
-            if self._proc.is_alive():
+            if self._proc.poll() is None:
                 self._proc.kill()
-            self._proc.join(5)
-        self._proc, self._conn = None, None
+            self._proc.wait(5)
+        self._proc, self._inbox, self._outbox = None, None, None
 
     def _call(self, message: tuple[Any, ...]) -> list[Match]:
         with self._lock:
-            if self._proc is None or not self._proc.is_alive():
+            if self._proc is None or self._proc.poll() is not None:
                 self._stop()
                 self._start()
-            assert self._conn is not None
+            assert self._outbox is not None
             try:
-                self._conn.send(message)
+                self._outbox.send(message)
             except (OSError, ValueError):
                 self._stop()
                 raise EngineError(
@@ -378,10 +397,15 @@ class IsolatedEngine:
 
     def close(self) -> None:
         with self._lock:
-            if self._conn is not None:
+            if self._outbox is not None:
                 try:
-                    self._conn.send(("stop",))
+                    self._outbox.send(("stop",))
                 except (OSError, ValueError):
+                    pass
+            if self._proc is not None:
+                try:
+                    self._proc.wait(2)
+                except subprocess.TimeoutExpired:
                     pass
             self._stop()
 
@@ -390,8 +414,3 @@ class IsolatedEngine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def matches_as_json(matches: list[Match]) -> str:
-    """Matches in canonical JSON, for comparing runs."""
-    return json.dumps(matches, sort_keys=True, ensure_ascii=False)

@@ -11,7 +11,7 @@ reads must be listed here, and the catalogue refuses a rule that names anything 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -31,6 +31,7 @@ from checks.model import (
 )
 
 FactValue = str | int | float | bool
+FACT_TEXT = 200  # a commitment section in a fact is its first 200 characters (presence, opening)
 Fact = dict[str, FactValue]
 
 # kind -> field -> what it holds. Every fact also has `kind` and `ref` (its element's stable id).
@@ -95,27 +96,70 @@ FACT_KINDS: dict[str, dict[str, str]] = {
         "qualifier": "ordet efter beloppet (netto, brutto)",
         "quote": "beloppet som det står i texten",
         "field": "fältet där texten står",
+        "net_deviation_tkr": "beloppet minus budgettabellens summa netto, i tkr",
     },
     "text_year": {
         "year": "årtalet som texten jämför med",
+        "years_before_plan": "planens år minus årtalet",
         "quote": "jämförelsen som den står i texten",
         "field": "fältet där texten står",
     },
 }
 
 
-@dataclass(frozen=True)
 class Place:
-    """Where a fact comes from: what a finding names and points at."""
+    """Where a fact comes from: what a finding names and points at.
 
-    ref: str
-    kind: str
-    label_sv: str
-    label_en: str
-    path: Path
-    crumb_sv: tuple[str, ...]
-    crumb_en: tuple[str, ...]
-    order: int  # position in document order, for a stable reading order of findings
+    Labels and breadcrumbs are computed only when a finding asks for them: most facts never
+    become findings, and a check must stay within a few milliseconds.
+    """
+
+    __slots__ = ("ref", "kind", "path", "order", "element", "parent", "_labels", "_crumbs")
+
+    def __init__(
+        self,
+        ref: str,
+        kind: str,
+        path: Path,
+        order: int,
+        element: Element | None = None,
+        parent: Place | None = None,
+        labels: tuple[str, str] | None = None,
+    ) -> None:
+        self.ref, self.kind, self.path, self.order = ref, kind, path, order
+        self.element, self.parent = element, parent
+        self._labels = labels
+        self._crumbs: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+
+    def _own(self) -> tuple[str, str, str | None, str | None]:
+        if self.element is not None:
+            label_sv, label_en, crumb_sv, crumb_en = _labels(self.element)
+            return label_sv, label_en, crumb_sv, crumb_en
+        assert self._labels is not None
+        return self._labels[0], self._labels[1], None, None
+
+    @property
+    def label_sv(self) -> str:
+        return self._own()[0]
+
+    @property
+    def label_en(self) -> str:
+        return self._own()[1]
+
+    def _crumb(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        if self._crumbs is None:
+            up = self.parent._crumb() if self.parent is not None else ((), ())
+            _, _, sv, en = self._own()
+            self._crumbs = (up[0] + (sv,), up[1] + (en,)) if sv and en else up
+        return self._crumbs
+
+    @property
+    def crumb_sv(self) -> tuple[str, ...]:
+        return self._crumb()[0]
+
+    @property
+    def crumb_en(self) -> tuple[str, ...]:
+        return self._crumb()[1]
 
     @property
     def path_text(self) -> str:
@@ -138,6 +182,17 @@ class FactBase:
 
     def by_ref(self) -> dict[str, Fact]:
         return {str(f["ref"]): f for f in self.facts}
+
+
+_KIND_OF: dict[type[Element], str] = {
+    StrategicGoal: "strategic_goal",
+    CouncilGoal: "council_goal",
+    BoardGoal: "board_goal",
+    Commitment: "commitment",
+    Indicator: "indicator",
+    Activity: "activity",
+    Budget: "budget",
+}
 
 
 def _clip(text: str, n: int = 70) -> str:
@@ -226,6 +281,8 @@ _COMPARED_YEAR = re.compile(
 def quoted_amounts(text: str) -> list[tuple[str, float, str | None]]:
     """Amounts quoted in running text: ("32,9 mnkr netto", 32900.0, "netto")."""
     out: list[tuple[str, float, str | None]] = []
+    if "kr" not in text and "kron" not in text.lower():
+        return out
     for m in _AMOUNT.finditer(text):
         number = float(m["num"].replace(" ", "").replace("\u00a0", "").replace(",", "."))
         unit = m["unit"].lower()
@@ -237,6 +294,8 @@ def quoted_amounts(text: str) -> list[tuple[str, float, str | None]]:
 
 def compared_years(text: str) -> list[tuple[str, int]]:
     """Comparisons with a stated year in text: ("jämfört med verksamhetsplanen 2010", 2010)."""
+    if "mför" not in text.lower():  # "jämfört", also "Jämfört"; a cheap test before the regex
+        return []
     return [(" ".join(m.group(0).split()), int(m["year"])) for m in _COMPARED_YEAR.finditer(text)]
 
 
@@ -250,7 +309,7 @@ def derive(plan: Plan) -> FactBase:
     base = FactBase()
     year_start = date(plan.year, 1, 1).toordinal()
     year_end = date(plan.year, 12, 31).toordinal()
-    root_place = Place("PLAN", "plan", "planen", "the plan", (), (), (), 0)
+    root_place = Place("PLAN", "plan", (), 0, labels=("planen", "the plan"))
     base.add(
         {
             "kind": "plan",
@@ -262,16 +321,14 @@ def derive(plan: Plan) -> FactBase:
         },
         root_place,
     )
-    crumbs: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    places: dict[int, Place] = {}  # id(element) -> its place, for the children's breadcrumbs
     texts: list[tuple[Path, str, str, Place]] = []  # (path, field label sv, text, owner place)
 
     for order, (path, element, up) in enumerate(iter_elements(plan), start=1):
-        label_sv, label_en, crumb_sv, crumb_en = _labels(element)
-        parent = crumbs.get(id(up[-1]), ((), ())) if up else ((), ())
-        mine = ((*parent[0], crumb_sv), (*parent[1], crumb_en))
-        crumbs[id(element)] = mine
         ref = str(element.id)
-        place = Place(ref, "", label_sv, label_en, path, mine[0], mine[1], order)
+        parent = places.get(id(up[-1])) if up else None
+        place = Place(ref, _KIND_OF.get(type(element), ""), path, order, element, parent)
+        places[id(element)] = place
         fact: Fact | None = None
 
         if isinstance(element, StrategicGoal):
@@ -304,7 +361,9 @@ def derive(plan: Plan) -> FactBase:
             ):
                 text = _present(getattr(element, name))
                 if text is not None:
-                    fact[name] = text
+                    # The engine needs presence and the opening words; amounts and years are
+                    # read from the whole text below. Long strings cost time in the C core.
+                    fact[name] = text[:FACT_TEXT]
                     alias = Commitment.model_fields[name].alias or name
                     texts.append(((*path, alias), label, text, place))
         elif isinstance(element, Indicator):
@@ -340,12 +399,10 @@ def derive(plan: Plan) -> FactBase:
                     Place(
                         "BUDGET:ram",
                         "budget_frame",
-                        "budgetens ram",
-                        "the budget frame",
                         (*path, "ram"),
-                        mine[0],
-                        mine[1],
                         order,
+                        parent=place,
+                        labels=("budgetens ram", "the budget frame"),
                     ),
                 )
             comment = _present(element.comment)
@@ -354,7 +411,7 @@ def derive(plan: Plan) -> FactBase:
 
         if fact is not None:
             fact["ref"] = ref
-            base.add(fact, replace(place, kind=str(fact["kind"])))
+            base.add(fact, place)
 
     for name, label in (
         ("introduction", "inledningen"),
@@ -367,8 +424,9 @@ def derive(plan: Plan) -> FactBase:
             alias = type(plan.texts).model_fields[name].alias or name
             texts.insert(0, (("texter", alias), label, text, root_place))
 
+    net = plan.budget.net_total if plan.budget is not None else None
     for tpath, flabel, text, owner in texts:
-        _text_facts(base, tpath, flabel, text, owner)
+        _text_facts(base, tpath, flabel, text, owner, plan.year, net)
     return base
 
 
@@ -395,11 +453,25 @@ def _budget_fact(budget: Budget) -> Fact:
     return fact
 
 
-def _text_facts(base: FactBase, path: Path, flabel: str, text: str, owner: Place) -> None:
-    """Facts for amounts and compared years quoted in one text field."""
-    owner_name = owner.label_sv if owner.kind != "plan" else "planen"
-    owner_name_en = owner.label_en if owner.kind != "plan" else "the plan"
-    for n, (quote, tkr, qual) in enumerate(quoted_amounts(text)):
+def _text_facts(
+    base: FactBase,
+    path: Path,
+    flabel: str,
+    text: str,
+    owner: Place,
+    plan_year: int,
+    net_total: float | None,
+) -> None:
+    """Facts for amounts and compared years quoted in one text field.
+
+    The differences to the table and to the plan year are derived here because durable-rules
+    crashes on arithmetic inside a join (see the catalogue's ARITHMETIC note).
+    """
+    amounts, years = quoted_amounts(text), compared_years(text)
+    if not amounts and not years:
+        return
+    owner_name, owner_name_en = owner.label_sv, owner.label_en
+    for n, (quote, tkr, qual) in enumerate(amounts):
         ref = f"{owner.ref}:{path[-1]}:belopp{n + 1}"
         fact: Fact = {
             "kind": "text_amount",
@@ -410,32 +482,43 @@ def _text_facts(base: FactBase, path: Path, flabel: str, text: str, owner: Place
         }
         if qual:
             fact["qualifier"] = qual
+        if net_total is not None:
+            fact["net_deviation_tkr"] = _number(tkr - net_total)
         base.add(
             fact,
             Place(
                 ref,
                 "text_amount",
-                f'beloppet "{quote}" i {flabel} för {owner_name}',
-                f'the amount "{quote}" in {path[-1]} of {owner_name_en}',
                 path,
-                owner.crumb_sv,
-                owner.crumb_en,
                 owner.order,
+                parent=owner,
+                labels=(
+                    f'beloppet "{quote}" i {flabel} för {owner_name}',
+                    f'the amount "{quote}" in {path[-1]} of {owner_name_en}',
+                ),
             ),
         )
-    for n, (quote, year) in enumerate(compared_years(text)):
+    for n, (quote, year) in enumerate(years):
         ref = f"{owner.ref}:{path[-1]}:jamforelse{n + 1}"
         base.add(
-            {"kind": "text_year", "ref": ref, "year": year, "quote": quote, "field": flabel},
+            {
+                "kind": "text_year",
+                "ref": ref,
+                "year": year,
+                "years_before_plan": plan_year - year,
+                "quote": quote,
+                "field": flabel,
+            },
             Place(
                 ref,
                 "text_year",
-                f'jämförelsen "{quote}" i {flabel} för {owner_name}',
-                f'the comparison "{quote}" in {path[-1]} of {owner_name_en}',
                 path,
-                owner.crumb_sv,
-                owner.crumb_en,
                 owner.order,
+                parent=owner,
+                labels=(
+                    f'jämförelsen "{quote}" i {flabel} för {owner_name}',
+                    f'the comparison "{quote}" in {path[-1]} of {owner_name_en}',
+                ),
             ),
         )
 

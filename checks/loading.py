@@ -70,8 +70,11 @@ class LoadedPlan:
     source_map: SourceMap
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text, so the model (not YAML) judges them."""
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """The safe loader (libyaml when present), keeping dates as text so the model judges them."""
 
 
 _Loader.yaml_implicit_resolvers = {

@@ -37,7 +37,12 @@ def test_the_content_hash_is_stable_and_follows_the_text(tmp_path: Path) -> None
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
     path = rules / "budget.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("$r: 50", "$r: 60"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "{$gt: {net_deviation_tkr: 50}}", "{$gt: {net_deviation_tkr: 60}}"
+        ),
+        encoding="utf-8",
+    )
     assert load_catalogue(rules).content_hash != first.content_hash
 
 
@@ -119,6 +124,18 @@ def test_a_join_must_name_an_earlier_condition(tmp_path: Path) -> None:
         "budget.yaml",
     )
     assert "hänvisar till 'z', som inte är ett tidigare villkor" in problems
+
+
+def test_arithmetic_in_a_condition_is_refused(tmp_path: Path) -> None:
+    """durable-rules segfaulted in reduceExpressionSequence on $add/$sub inside joins."""
+    problems = _broken(
+        tmp_path,
+        lambda t: t.replace(
+            "{$gt: {years_before_plan: 1}}", "{$lt: {year: {$sub: {$l: {p: year}, $r: 1}}}}"
+        ),
+        "budget.yaml",
+    )
+    assert "räkneoperatorn $sub får inte användas" in problems
 
 
 def test_an_area_file_missing_from_the_list_is_refused(tmp_path: Path) -> None:
