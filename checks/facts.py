@@ -210,56 +210,39 @@ def _present(text: str | None) -> str | None:
     return stripped
 
 
+# kind of element -> (Swedish label, English label, Swedish crumb, English crumb) around its title
+_NAMED: dict[type[Element], tuple[str, str, str, str]] = {
+    BoardGoal: ("nämndmålet", "the board goal", "Nämndmål:", "Board goal:"),
+    Commitment: ("åtagandet", "the commitment", "Åtagande:", "Commitment:"),
+    Indicator: ("indikatorn", "the indicator", "Indikator:", "Indicator:"),
+    Activity: ("aktiviteten", "the activity", "Aktivitet:", "Activity:"),
+}
+
+
 def _labels(element: Element) -> tuple[str, str, str, str]:
     """(label_sv, label_en, crumb_sv, crumb_en) of an element."""
-    if isinstance(element, StrategicGoal):
-        t = _clip(element.title, 50)
+    if isinstance(element, StrategicGoal | CouncilGoal):
+        n, t = element.number, _clip(element.title, 50)
+        if isinstance(element, StrategicGoal):
+            return (
+                f"KF:s inriktningsmål {n}",
+                f"council strategic goal {n}",
+                f"KF {n} {t}",
+                f"KF {n} {t}",
+            )
+        full = _clip(element.title)
         return (
-            f"KF:s inriktningsmål {element.number}",
-            f"council strategic goal {element.number}",
-            f"KF {element.number} {t}",
-            f"KF {element.number} {t}",
+            f'KF:s mål {n} "{full}"',
+            f'council goal {n} "{full}"',
+            f"KF {n} {t}",
+            f"KF {n} {t}",
         )
-    if isinstance(element, CouncilGoal):
-        t = _clip(element.title, 50)
-        return (
-            f'KF:s mål {element.number} "{_clip(element.title)}"',
-            f'council goal {element.number} "{_clip(element.title)}"',
-            f"KF {element.number} {t}",
-            f"KF {element.number} {t}",
-        )
-    if isinstance(element, BoardGoal):
-        t = _clip(element.title, 50)
-        return (
-            f'nämndmålet "{_clip(element.title)}"',
-            f'the board goal "{_clip(element.title)}"',
-            f"Nämndmål: {t}",
-            f"Board goal: {t}",
-        )
-    if isinstance(element, Commitment):
-        t = _clip(element.title, 50)
-        return (
-            f'åtagandet "{_clip(element.title)}"',
-            f'the commitment "{_clip(element.title)}"',
-            f"Åtagande: {t}",
-            f"Commitment: {t}",
-        )
-    if isinstance(element, Indicator):
-        t = _clip(element.name, 50)
-        return (
-            f'indikatorn "{_clip(element.name)}"',
-            f'the indicator "{_clip(element.name)}"',
-            f"Indikator: {t}",
-            f"Indicator: {t}",
-        )
-    if isinstance(element, Activity):
-        t = _clip(element.title, 50)
-        return (
-            f'aktiviteten "{_clip(element.title)}"',
-            f'the activity "{_clip(element.title)}"',
-            f"Aktivitet: {t}",
-            f"Activity: {t}",
-        )
+    named = _NAMED.get(type(element))
+    if named is not None:
+        title = str(getattr(element, "title", None) or getattr(element, "name", ""))
+        full, short = _clip(title), _clip(title, 50)
+        sv, en, crumb_sv, crumb_en = named
+        return (f'{sv} "{full}"', f'{en} "{full}"', f"{crumb_sv} {short}", f"{crumb_en} {short}")
     if isinstance(element, Budget):
         return ("budgeten", "the budget", "Budget", "Budget")
     name = type(element).__name__
