@@ -24,13 +24,33 @@ class CheckResult:
     rule_count: int
     fact_count: int
     duration_ms: float
+    outcomes: dict[str, str]  # rule id -> "failed", "passed" or "not_applicable"
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
+    def outcome_count(self, outcome: str) -> int:
+        return sum(1 for o in self.outcomes.values() if o == outcome)
+
     def at_or_above(self, severity: str) -> list[Finding]:
         limit = SEVERITY_RANK[severity]
         return [f for f in self.findings if SEVERITY_RANK[f.severity] <= limit]
+
+
+def rule_outcomes(
+    catalogue: Catalogue, kinds_present: set[str], findings: list[Finding]
+) -> dict[str, str]:
+    """Each rule failed (gave findings), passed, or was not applicable (nothing to apply to)."""
+    failed = {f.rule_id for f in findings}
+    outcomes: dict[str, str] = {}
+    for checked in catalogue.rules:
+        if checked.id in failed:
+            outcomes[checked.id] = "failed"
+        elif checked.rule.applies_to in kinds_present:
+            outcomes[checked.id] = "passed"
+        else:
+            outcomes[checked.id] = "not_applicable"
+    return outcomes
 
 
 class Checker:
@@ -49,6 +69,7 @@ class Checker:
         matches = self.engine.evaluate(base.facts)
         findings = build_findings(self.catalogue, base, matches, loaded.source_map, lang)
         return CheckResult(
+            outcomes=rule_outcomes(self.catalogue, {str(f["kind"]) for f in base.facts}, findings),
             source=loaded.source,
             loaded=loaded,
             findings=findings,

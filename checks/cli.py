@@ -18,7 +18,7 @@ from checks.checker import Checker, CheckResult
 from checks.engine import EngineError
 from checks.loading import InputError, load_plan
 from checks.model import json_schema
-from checks.report import render_json, render_junit, render_text
+from checks.report import render_json, render_junit, render_markdown, render_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="lista reglerna, eller visa en med 'rules show ID'")
     rules.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     rules.add_argument("rule_id", nargs="?", metavar="ID")
-    rules.add_argument("--format", choices=["text", "json"], default="text")
+    rules.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     rules.add_argument("--lang", choices=["sv", "en"], default="sv")
     rules.add_argument("--rules", metavar="MAPP", help="regelkatalog (standard: rules/)")
 
@@ -130,6 +130,9 @@ def _cmd_rules(args: argparse.Namespace) -> int:
             print(json.dumps(checked.rule.model_dump(mode="json"), ensure_ascii=False, indent=2))
         else:
             sys.stdout.write(_rule_text(catalogue, rule_id, args.lang))
+        return EXIT_OK
+    if args.format == "markdown":
+        sys.stdout.write(render_markdown(catalogue, args.lang))
         return EXIT_OK
     if args.format == "json":
         payload = {

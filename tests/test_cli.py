@@ -133,3 +133,12 @@ def test_an_unusable_catalogue_exits_3_and_says_where(tmp_path: Path) -> None:
     assert "regelkatalogen kan inte användas" in proc.stderr
     assert "commitments.yaml rad 84: rules[2].when.all[0].c.$and[1].$nex" in proc.stderr
     assert 'har inget fält "folow_up"' in proc.stderr
+
+
+def test_docs_rules_md_is_generated_from_the_catalogue_and_not_stale() -> None:
+    generated = styrkoll("rules", "--format", "markdown").stdout
+    committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert committed == generated, (
+        "docs/rules.md är inaktuell: kör `styrkoll rules --format markdown > docs/rules.md`"
+    )
+    assert "### C1 Varje åtagande anger förväntat resultat" in generated
