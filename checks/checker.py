@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass
 
@@ -51,6 +52,15 @@ def rule_outcomes(
         else:
             outcomes[checked.id] = "not_applicable"
     return outcomes
+
+
+def settle_after_startup() -> None:
+    """Move everything built at startup (models, catalogue) out of the garbage collector's way.
+
+    Call once when a process has loaded what it keeps (the CLI and the benchmark do): later
+    collections then scan only per-check objects, which measurably cut check time (see bench).
+    """
+    gc.freeze()
 
 
 class Checker:

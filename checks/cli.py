@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from checks.catalogue import Catalogue, CatalogueError, load_catalogue
-from checks.checker import Checker, CheckResult
+from checks.checker import Checker, CheckResult, settle_after_startup
 from checks.engine import EngineError
 from checks.loading import InputError, load_plan
 from checks.model import json_schema
@@ -68,6 +68,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     results: list[CheckResult] = []
     exit_code = EXIT_OK
     with Checker(catalogue) as checker:
+        settle_after_startup()
         for name in args.files:
             try:
                 loaded = load_plan(name)

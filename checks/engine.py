@@ -19,6 +19,7 @@ See ../shared/design/durable-rules.md for the measurements. In short, every chec
 from __future__ import annotations
 
 import ctypes
+import gc
 import itertools
 import math
 import os
@@ -262,6 +263,7 @@ def serve(inbox: Connection, outbox: Connection, rules_dir: str, expected_hash: 
             outbox.send(("error", ("regelkatalogen ändrades under körningen", "catalogue changed")))
             return
         engine = Engine(catalogue)
+        gc.freeze()  # startup objects never die: keep them out of every later collection
         outbox.send(("ready", catalogue.content_hash))
     except Exception as exc:  # report, then exit: the parent turns it into an EngineError
         outbox.send(("error", (f"arbetsprocessen kunde inte starta: {exc}", f"worker: {exc}")))

@@ -114,7 +114,7 @@ class Place:
     become findings, and a check must stay within a few milliseconds.
     """
 
-    __slots__ = ("ref", "kind", "path", "order", "element", "parent", "_labels", "_crumbs")
+    __slots__ = ("ref", "kind", "path", "order", "element", "parent", "_labels", "_own_", "_crumbs")
 
     def __init__(
         self,
@@ -129,14 +129,17 @@ class Place:
         self.ref, self.kind, self.path, self.order = ref, kind, path, order
         self.element, self.parent = element, parent
         self._labels = labels
+        self._own_: tuple[str, str, str | None, str | None] | None = None
         self._crumbs: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
     def _own(self) -> tuple[str, str, str | None, str | None]:
-        if self.element is not None:
-            label_sv, label_en, crumb_sv, crumb_en = _labels(self.element)
-            return label_sv, label_en, crumb_sv, crumb_en
-        assert self._labels is not None
-        return self._labels[0], self._labels[1], None, None
+        if self._own_ is None:
+            if self.element is not None:
+                self._own_ = _labels(self.element)
+            else:
+                assert self._labels is not None
+                self._own_ = (self._labels[0], self._labels[1], None, None)
+        return self._own_
 
     @property
     def label_sv(self) -> str:
@@ -264,7 +267,7 @@ _COMPARED_YEAR = re.compile(
 def quoted_amounts(text: str) -> list[tuple[str, float, str | None]]:
     """Amounts quoted in running text: ("32,9 mnkr netto", 32900.0, "netto")."""
     out: list[tuple[str, float, str | None]] = []
-    if "kr" not in text and "kron" not in text.lower():
+    if "kr" not in text and "Kr" not in text and "KR" not in text:  # cheap test before the regex
         return out
     for m in _AMOUNT.finditer(text):
         number = float(m["num"].replace(" ", "").replace("\u00a0", "").replace(",", "."))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -21,10 +22,9 @@ from checks.loading import SourceMap
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
 
 
-class Evidence(BaseModel):
+@dataclass(frozen=True)
+class Evidence:
     """One value the rule read, with the element it was read from."""
-
-    model_config = ConfigDict(frozen=True)
 
     element: str
     field: str
@@ -132,7 +132,7 @@ def _finding(
             continue
         place = base.places[ref]
         evidence.append(
-            Evidence.model_construct(  # trusted values built here: skip re-validation
+            Evidence(
                 element=place.label_sv if lang == "sv" else place.label_en,
                 field=field,
                 description=FACT_KINDS[checked.kind_of(alias)].get(field, field),
