@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from checks.model import (
     Activity,
@@ -507,10 +506,3 @@ def _text_facts(
                 ),
             ),
         )
-
-
-def fact_value(fact: Fact | None, name: str) -> Any:
-    """A fact's field, or None when the fact or field is absent."""
-    if fact is None:
-        return None
-    return fact.get(name)
