@@ -98,6 +98,7 @@ class CatalogueHeader(BaseModel):
     version: str = Field(pattern=r"^\d{4}\.\d+(\.\d+)?$")
     title: Text
     areas: list[str] = Field(min_length=1)  # area codes in reading order: G, C, I, A, B …
+    retired: list[str] = Field(default_factory=list)  # ids once published, never to be reused
 
 
 @dataclass(frozen=True)
@@ -425,6 +426,11 @@ def load_catalogue(directory: str | FsPath | None = None) -> Catalogue:
                 problems.append(f"{where}: id {rule.id} finns redan i {seen[rule.id]}")
                 continue
             seen[rule.id] = name
+            if rule.id in header.retired:
+                problems.append(
+                    f"{where}: id {rule.id} är pensionerat i catalogue.yaml och får inte "
+                    "återanvändas; ge regeln ett nytt id"
+                )
             if rule.area != area.area:
                 problems.append(f"{where}: regeln {rule.id} hör inte till område {area.area}")
             result, rule_problems = check_rule(rule, loc)

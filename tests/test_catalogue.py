@@ -138,6 +138,13 @@ def test_arithmetic_in_a_condition_is_refused(tmp_path: Path) -> None:
     assert "räkneoperatorn $sub får inte användas" in problems
 
 
+def test_a_retired_id_is_never_reused(tmp_path: Path) -> None:
+    problems = _broken(
+        tmp_path, lambda t: t.replace("retired: []", "retired: [C2]"), "catalogue.yaml"
+    )
+    assert "id C2 är pensionerat i catalogue.yaml och får inte återanvändas" in problems
+
+
 def test_an_area_file_missing_from_the_list_is_refused(tmp_path: Path) -> None:
     problems = _broken(
         tmp_path, lambda t: t.replace("[G, C, I, A, B]", "[G, C, I, A]"), "catalogue.yaml"
