@@ -6,8 +6,10 @@ See ../shared/design/durable-rules.md for the measurements. In short, every chec
 * asserts all its facts in one `assert_facts` batch: a start fact first, a gate fact last, and every
   rule begins with a condition on the gate, so negations see every fact (order-independent);
 * proves that every rule ran: the start sentinel fires first and the end sentinel (highest `pri`)
-  fires last; a missing sentinel, an exception stored in the session state or an unhandled fact is
-  an `EngineError`, never "no findings";
+  fires last; a missing sentinel, an unhandled fact or an error code from the core is an
+  `EngineError`, never "no findings";
+* collects fired rules through the engine's low-level calls: no Python action of ours runs inside
+  the library, so none can fail there and be stored silently in the session state;
 * gives the facts ids assigned here and verified free of 32-bit hash collisions, and validates
   fact sizes before the engine can silently drop a fact;
 * runs under one lock per process, without the library's timer threads.
@@ -21,6 +23,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import itertools
+import json
 import math
 import os
 import subprocess
@@ -31,6 +34,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+import durable_rules_engine
 from durable import engine as durable_engine
 
 from checks.catalogue import Catalogue, load_catalogue
@@ -159,26 +163,20 @@ def compile_ruleset(catalogue: Catalogue) -> dict[str, Any]:
 
 
 class _Host(durable_engine.Host):  # type: ignore[misc]
-    """A host without the library's timer threads; every action only records its match."""
+    """A host without the library's timer threads, used only to compile and hold the ruleset.
 
-    def __init__(self) -> None:
-        self.records: dict[str, list[Match]] = {}
-        super().__init__()
+    Fired rules are collected by `Engine._assert_and_collect` through the low-level calls, so
+    the library never runs a Python action of ours.
+    """
 
     def _run(self) -> None:  # the library's 0.2 s timer loop races the C core: never start it
         return None
 
     def get_action(self, action_name: str) -> Any:
-        def record(c: Any) -> None:
-            matched = c._m if isinstance(getattr(c, "_m", None), dict) else {}
-            refs = {
-                alias: str(fact.get("ref", ""))
-                for alias, fact in matched.items()
-                if alias != GATE_ALIAS and isinstance(fact, dict)
-            }
-            self.records[str(c.s["sid"])].append((action_name, refs))
+        def never(c: Any) -> None:
+            raise RuntimeError(f"action {action_name} runs only through Engine")
 
-        return record
+        return never
 
 
 class Engine:
@@ -198,6 +196,7 @@ class Engine:
                 host.register_rulesets({self.name: compile_ruleset(catalogue)})
                 _HOSTS[self.name] = host
         self._host = host
+        self._handle = host.get_ruleset(self.name)._handle
 
     def evaluate(self, facts: Sequence[Fact]) -> list[Match]:
         """Every rule match for these facts, in a deterministic order."""
@@ -219,25 +218,21 @@ class Engine:
         batch.append({"id": str(len(facts) + 1), "sid": sid, "kind": GATE_KIND})
 
         with _PROCESS_LOCK:
-            records = self._host.records[sid] = []
+            records: list[Match] = []
             started = False
             try:
                 try:
-                    self._host.assert_facts(self.name, batch)
-                except durable_engine.MessageNotHandledException as exc:
-                    raise self._fail("ett faktum hanterades inte av någon regel", exc) from None
+                    self._assert_and_collect(batch, records)
+                except EngineError:
+                    raise
                 except Exception as exc:  # the C core reports its errors as plain exceptions
                     raise self._fail("motorn avvisade fakta", exc) from None
                 started = bool(records) and records[0][0] == START_RULE
-                state = self._host.get_state(self.name, sid)
-                if "exception" in state:
-                    raise self._fail("en regelåtgärd kastade ett undantag", state["exception"])
                 if not started:
                     raise self._fail("startvakten körde inte", "no start sentinel")
                 if records[-1][0] != END_RULE:
                     raise self._fail("slutvakten körde inte: fakta kan ha tappats", "no end")
             finally:
-                del self._host.records[sid]
                 if started:  # deleting a session in which nothing fired crashes the C core
                     self._host.delete_state(self.name, sid)
                 else:
@@ -246,6 +241,36 @@ class Engine:
         matches = [(name, refs) for name, refs in records if name in self.rule_ids]
         matches.sort(key=lambda m: (m[0], sorted(m[1].items())))
         return matches
+
+    def _assert_and_collect(self, batch: list[dict[str, Any]], records: list[Match]) -> None:
+        """Assert the batch and record every fired rule, through the engine's low-level calls.
+
+        This is what the library's `Host.assert_facts` does, without building a closure, a
+        promise and a JSON copy of the session state for every fired rule: actions here only
+        record (rule, matched refs) and never change the state.
+        """
+        handle = self._handle
+        code, state_offset = durable_rules_engine.assert_facts(
+            handle, json.dumps(batch, ensure_ascii=False)
+        )
+        if code == 1:
+            raise self._fail("ett faktum hanterades inte av någon regel", "not handled")
+        if code not in (0, 3):
+            raise self._fail("motorn avvisade fakta", f"result code {code}")
+        started = durable_rules_engine.start_action_for_state(handle, state_offset)
+        if not started:
+            return
+        state_json, messages = started[0], started[1]
+        while messages:
+            for name, matched in json.loads(messages).items():
+                refs = {
+                    alias: str(fact.get("ref", ""))
+                    for alias, fact in matched.items()
+                    if alias != GATE_ALIAS and isinstance(fact, dict)
+                }
+                records.append((name, refs))
+            durable_rules_engine.update_state(handle, state_json)  # unchanged, as the host does
+            messages = durable_rules_engine.complete_and_start_action(handle, state_offset)
 
     def _fail(self, what: str, detail: object) -> EngineError:
         text = getattr(detail, "message", None) or str(detail)
