@@ -23,10 +23,36 @@ from checks.report import render_json, render_junit, render_markdown, render_tex
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 
+_ARGPARSE_SV = (
+    ("usage:", "användning:"),
+    ("positional arguments:", "argument:"),
+    ("options:", "flaggor:"),
+    ("show this help message and exit", "visa den här hjälpen och avsluta"),
+    ("the following arguments are required", "följande argument saknas"),
+    ("unrecognized arguments", "okända argument"),
+    ("invalid choice", "ogiltigt val"),
+    ("choose from", "välj bland"),
+    ("expected one argument", "ett värde saknas"),
+)
+
+
 class _Parser(argparse.ArgumentParser):
+    """argparse with its own words in Swedish and exit code 2 for a wrong command line."""
+
+    def _swedish(self, text: str) -> str:
+        for en, sv in _ARGPARSE_SV:
+            text = text.replace(en, sv)
+        return text
+
+    def format_usage(self) -> str:
+        return self._swedish(super().format_usage())
+
+    def format_help(self) -> str:
+        return self._swedish(super().format_help())
+
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_INPUT, f"{self.prog}: fel i kommandoraden: {message}\n")
+        self.exit(EXIT_INPUT, f"{self.prog}: fel i kommandoraden: {self._swedish(message)}\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,7 +64,9 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="kontrollera en eller flera planer (.yaml, .json)")
     check.add_argument("files", nargs="+", metavar="FIL", help="planer att kontrollera")
-    check.add_argument("--format", choices=["text", "json", "junit"], default="text")
+    check.add_argument(
+        "--format", choices=["text", "json", "junit"], default="text", help="rapportformat"
+    )
     check.add_argument(
         "--fail-on",
         choices=["fel", "varning", "info"],
@@ -51,7 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="lista reglerna, eller visa en med 'rules show ID'")
     rules.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     rules.add_argument("rule_id", nargs="?", metavar="ID")
-    rules.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    rules.add_argument(
+        "--format", choices=["text", "json", "markdown"], default="text", help="utdataformat"
+    )
     rules.add_argument("--lang", choices=["sv", "en"], default="sv")
     rules.add_argument("--rules", metavar="MAPP", help="regelkatalog (standard: rules/)")
 
@@ -59,12 +89,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _catalogue(folder: str | None) -> Catalogue:
-    return load_catalogue(folder)
-
-
 def _cmd_check(args: argparse.Namespace) -> int:
-    catalogue = _catalogue(args.rules)
+    catalogue = load_catalogue(args.rules)
     results: list[CheckResult] = []
     exit_code = EXIT_OK
     with Checker(catalogue) as checker:
@@ -116,7 +142,7 @@ def _rule_text(catalogue: Catalogue, rule_id: str, lang: str) -> str:
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
-    catalogue = _catalogue(args.rules)
+    catalogue = load_catalogue(args.rules)
     if args.action == "show" or args.rule_id:
         if not args.rule_id:
             print("styrkoll rules show: ange ett regel-id, t.ex. C1", file=sys.stderr)
@@ -143,8 +169,10 @@ def _cmd_rules(args: argparse.Namespace) -> int:
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return EXIT_OK
-    head = "Regelkatalog" if args.lang == "sv" else "Rule catalogue"
-    print(f"{head} {catalogue.version} (sha256 {catalogue.short_hash}), {len(catalogue.rules)}")
+    head, word = ("Regelkatalog", "regler") if args.lang == "sv" else ("Rule catalogue", "rules")
+    print(
+        f"{head} {catalogue.version} (sha256 {catalogue.short_hash}), {len(catalogue.rules)} {word}"
+    )
     for area in catalogue.areas:
         print(f"\n{area.code}  {area.title.get(args.lang)}")
         for checked in catalogue.rules:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,21 @@ EXAMPLES = ROOT / "examples"
 CLEAN_EXAMPLE = EXAMPLES / "verksamhetsplan-2012.yaml"
 DEFECT_EXAMPLE = EXAMPLES / "verksamhetsplan-2012-brister.yaml"
 SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+MINIMAL_PLAN = """\
+dokument: verksamhetsplan
+år: 2012
+nämnd: Exempelnämnden
+enhet: Exempelenheten
+"""
+
+
+def run_styrkoll(*args: str) -> subprocess.CompletedProcess[str]:
+    """`styrkoll ARGS` as a user runs it: a separate process, output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "checks.cli", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:

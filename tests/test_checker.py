@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from checks.checker import Checker
 from checks.loading import load_plan, parse_plan
-from tests.conftest import DEFECT_EXAMPLE
+from tests.conftest import DEFECT_EXAMPLE, MINIMAL_PLAN
 
-MINIMAL = """\
-dokument: verksamhetsplan
-år: 2012
-nämnd: Exempelnämnden
-enhet: Exempelenheten
+MINIMAL = (
+    MINIMAL_PLAN
+    + """\
 åtaganden:
   - titel: Vi åtar oss att svara inom två dagar
     förväntat_resultat: Nio av tio svar inom två dagar.
     arbetssätt: Brevlådan bevakas dagligen.
     uppföljning: Stickprov varje tertial.
 """
+)
 
 
 def test_rules_without_anything_to_apply_to_are_not_applicable(checker: Checker) -> None:

@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
 
-from tests.conftest import CLEAN_EXAMPLE, DEFECT_EXAMPLE, ROOT
-
-
-def styrkoll(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "checks.cli", *args], capture_output=True, text=True, timeout=120
-    )
+from tests.conftest import CLEAN_EXAMPLE, DEFECT_EXAMPLE, ROOT, run_styrkoll
 
 
 def test_text_report_groups_by_severity_and_goal() -> None:
-    out = styrkoll("check", str(DEFECT_EXAMPLE)).stdout
+    out = run_styrkoll("check", str(DEFECT_EXAMPLE)).stdout
     fel, varningar = out.index("FEL (12)"), out.index("VARNINGAR (2)")
     assert fel < varningar
     section = out[fel:varningar]
@@ -34,7 +26,7 @@ def test_text_report_groups_by_severity_and_goal() -> None:
 
 
 def test_json_format_carries_findings_and_catalogue() -> None:
-    proc = styrkoll("check", "--format", "json", str(DEFECT_EXAMPLE))
+    proc = run_styrkoll("check", "--format", "json", str(DEFECT_EXAMPLE))
     assert proc.returncode == 1
     data = json.loads(proc.stdout)
     result = data["results"][0]
@@ -56,12 +48,12 @@ def test_json_format_carries_findings_and_catalogue() -> None:
 
 
 def test_junit_format_has_a_case_per_rule_and_failures_for_findings() -> None:
-    proc = styrkoll("check", "--format", "junit", str(DEFECT_EXAMPLE))
+    proc = run_styrkoll("check", "--format", "junit", str(DEFECT_EXAMPLE))
     root = ET.fromstring(proc.stdout)
     suite = root.find("testsuite")
     assert suite is not None
     cases = suite.findall("testcase")
-    rules = json.loads(styrkoll("rules", "--format", "json").stdout)["rules"]
+    rules = json.loads(run_styrkoll("rules", "--format", "json").stdout)["rules"]
     assert len(cases) == len(rules)
     failed = sorted(c.get("name", "").split()[0] for c in cases if c.find("failure") is not None)
     assert failed == ["B4", "B5", "C1", "C3", "I1"]
@@ -76,7 +68,7 @@ def test_junit_format_has_a_case_per_rule_and_failures_for_findings() -> None:
     ],
 )
 def test_exit_codes_follow_the_threshold(threshold: str, example: Path, code: int) -> None:
-    assert styrkoll("check", "--fail-on", threshold, str(example)).returncode == code
+    assert run_styrkoll("check", "--fail-on", threshold, str(example)).returncode == code
 
 
 def test_warnings_only_pass_at_the_default_threshold_and_fail_on_varning(tmp_path: Path) -> None:
@@ -86,38 +78,40 @@ def test_warnings_only_pass_at_the_default_threshold_and_fail_on_varning(tmp_pat
     )
     plan = tmp_path / "plan.yaml"
     plan.write_text(text, encoding="utf-8")
-    assert styrkoll("check", str(plan)).returncode == 0
-    assert styrkoll("check", "--fail-on", "varning", str(plan)).returncode == 1
+    assert run_styrkoll("check", str(plan)).returncode == 0
+    assert run_styrkoll("check", "--fail-on", "varning", str(plan)).returncode == 1
 
 
 def test_english_report() -> None:
-    out = styrkoll("check", "--lang", "en", str(DEFECT_EXAMPLE)).stdout
+    out = run_styrkoll("check", "--lang", "en", str(DEFECT_EXAMPLE)).stdout
     assert "ERRORS (12)" in out and "states no expected result" in out
 
 
 def test_rules_list_and_show() -> None:
-    listing = styrkoll("rules")
+    listing = run_styrkoll("rules")
     assert listing.returncode == 0
     assert "C1   fel      Varje åtagande anger förväntat resultat" in listing.stdout
-    shown = styrkoll("rules", "show", "b4")
+    shown = run_styrkoll("rules", "show", "b4")
     assert shown.returncode == 0
     assert "B4  Nettobelopp som anges i texten stämmer med budgettabellen" in shown.stdout
     assert '"kind": "text_amount"' in shown.stdout
-    missing = styrkoll("rules", "show", "Z9")
+    missing = run_styrkoll("rules", "show", "Z9")
     assert missing.returncode == 2 and "ingen regel med id Z9" in missing.stderr
 
 
 def test_schema_is_json_schema_with_swedish_keys() -> None:
-    schema = json.loads(styrkoll("schema").stdout)
+    schema = json.loads(run_styrkoll("schema").stdout)
     assert schema["title"] == "Verksamhetsplan"
     assert {"dokument", "år", "enhet", "inriktningsmål", "budget"} <= set(schema["properties"])
     assert schema["additionalProperties"] is False
 
 
 def test_command_line_errors_exit_2_in_swedish() -> None:
-    proc = styrkoll("check", "--format", "pdf", str(CLEAN_EXAMPLE))
+    proc = run_styrkoll("check", "--format", "pdf", str(CLEAN_EXAMPLE))
     assert proc.returncode == 2 and "fel i kommandoraden" in proc.stderr
-    assert styrkoll("check").returncode == 2
+    assert run_styrkoll("check").returncode == 2
+    helptext = run_styrkoll("check", "--help").stdout
+    assert helptext.startswith("användning: styrkoll check") and "visa den här hjälpen" in helptext
 
 
 def test_an_unusable_catalogue_exits_3_and_says_where(tmp_path: Path) -> None:
@@ -128,7 +122,7 @@ def test_an_unusable_catalogue_exits_3_and_says_where(tmp_path: Path) -> None:
         path.read_text(encoding="utf-8").replace("{$nex: {follow_up: 1}}", "{$nex: {folow_up: 1}}"),
         encoding="utf-8",
     )
-    proc = styrkoll("check", "--rules", str(rules), str(CLEAN_EXAMPLE))
+    proc = run_styrkoll("check", "--rules", str(rules), str(CLEAN_EXAMPLE))
     assert proc.returncode == 3
     assert "regelkatalogen kan inte användas" in proc.stderr
     assert "commitments.yaml rad 84: rules[2].when.all[0].c.$and[1].$nex" in proc.stderr
@@ -136,7 +130,7 @@ def test_an_unusable_catalogue_exits_3_and_says_where(tmp_path: Path) -> None:
 
 
 def test_docs_rules_md_is_generated_from_the_catalogue_and_not_stale() -> None:
-    generated = styrkoll("rules", "--format", "markdown").stdout
+    generated = run_styrkoll("rules", "--format", "markdown").stdout
     committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert committed == generated, (
         "docs/rules.md är inaktuell: kör `styrkoll rules --format markdown > docs/rules.md`"

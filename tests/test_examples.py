@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 from checks.checker import Checker
 from checks.loading import load_plan
-from tests.conftest import CLEAN_EXAMPLE, DEFECT_EXAMPLE, EXAMPLES
+from tests.conftest import CLEAN_EXAMPLE, DEFECT_EXAMPLE, EXAMPLES, run_styrkoll
 
 ANNOTATION = re.compile(r"#\s*fynd:\s*([A-Z0-9 ,]+)\s*$")
 
@@ -61,12 +59,7 @@ def test_every_example_loads() -> None:
 
 
 def test_make_run_prints_the_report_for_the_example() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "checks.cli", "check", str(DEFECT_EXAMPLE)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = run_styrkoll("check", str(DEFECT_EXAMPLE))
     assert proc.returncode == 1, proc.stderr
     assert "FEL (12)" in proc.stdout and "VARNINGAR (2)" in proc.stdout
     assert "Sammanfattning: 12 fel, 2 varningar, 0 info." in proc.stdout

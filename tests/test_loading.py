@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,14 +10,9 @@ import yaml
 
 from checks.loading import MAX_BYTES, InputError, load_plan, parse_plan
 from checks.model import Plan, iter_elements
-from tests.conftest import CLEAN_EXAMPLE
+from tests.conftest import CLEAN_EXAMPLE, MINIMAL_PLAN, run_styrkoll
 
-MINIMAL = """\
-dokument: verksamhetsplan
-år: 2012
-nämnd: Exempelnämnden
-enhet: Exempelenheten
-"""
+MINIMAL = MINIMAL_PLAN
 
 
 def _date_plan() -> str:
@@ -34,12 +27,6 @@ def _date_plan() -> str:
 
 
 DATE_PLAN = _date_plan()
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "checks.cli", *args], capture_output=True, text=True, timeout=120
-    )
 
 
 def error_of(text: str | bytes, name: str = "plan.yaml") -> InputError:
@@ -192,7 +179,7 @@ def test_the_cli_exits_2_with_the_error_and_no_traceback(
 ) -> None:
     bad = tmp_path / "plan.yaml"
     bad.write_bytes(content)
-    proc = run_cli("check", str(bad))
+    proc = run_styrkoll("check", str(bad))
     assert proc.returncode == 2
     assert expected in proc.stderr
     assert "Traceback" not in proc.stderr and proc.stdout == ""
@@ -201,7 +188,7 @@ def test_the_cli_exits_2_with_the_error_and_no_traceback(
 def test_the_cli_checks_the_good_files_and_still_exits_2_for_a_bad_one(tmp_path: Path) -> None:
     bad = tmp_path / "trasig.yaml"
     bad.write_text("dokument: [\n", encoding="utf-8")
-    proc = run_cli("check", str(CLEAN_EXAMPLE), str(bad))
+    proc = run_styrkoll("check", str(CLEAN_EXAMPLE), str(bad))
     assert proc.returncode == 2
     assert "trasig.yaml rad 2: ogiltig YAML" in proc.stderr
     assert "Inga fynd" in proc.stdout
