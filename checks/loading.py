@@ -163,9 +163,11 @@ def compose_yaml(text: str, source: str) -> tuple[Any, SourceMap]:
         if isinstance(n, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in n.value:
-                key = build(key_node, path) if not isinstance(key_node, yaml.ScalarNode) else None
-                if key is None:
-                    key = loader.construct_scalar(key_node)
+                key = (
+                    loader.construct_scalar(key_node)
+                    if isinstance(key_node, yaml.ScalarNode)
+                    else None
+                )
                 if not isinstance(key, str):
                     raise InputError(
                         source,

@@ -75,6 +75,7 @@ def test_a_minimal_plan_loads() -> None:
         (MINIMAL + "år: 2013\n", 'plan.yaml rad 5: nyckeln "år" förekommer två gånger'),
         ("- en lista\n- inte en plan\n", "plan.yaml rad 1: dokumentet ska vara en samling fält"),
         ("just text\n", "plan.yaml rad 1: dokumentet ska vara en samling fält"),
+        (MINIMAL + "[a, b]: c\n", "plan.yaml rad 5: en nyckel måste vara text"),
         (
             MINIMAL + "inriktningsmål:\n  - nummer: 1\n    titel: \n",
             "plan.yaml rad 7: inriktningsmål[0].titel:",
