@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
-EXAMPLE := examples/verksamhetsplan-2012-brister.yaml
+EXAMPLE := examples/akt-2012-brister
 
 .PHONY: setup run test lint bench rules-doc clean
 

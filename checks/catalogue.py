@@ -14,11 +14,13 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path as FsPath
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from checks.documents import Concerns
 from checks.facts import FACT_KINDS
 from checks.loading import InputError, SourceMap, compose_yaml, decode_text, validation_error
 from checks.model import render_path
@@ -37,6 +39,7 @@ COMPARISONS = {"$lt", "$lte", "$gt", "$gte", "$eq", "$neq", "$mt"}
 # 2026-11-23 with durable-rules 2.0.28): facts carry derived differences instead.
 ARITHMETIC = {"$add", "$sub", "$mul", "$div"}
 COMMON_FIELDS = {"kind", "ref"}
+CALENDAR_FOLDER = "kalender"
 
 
 def default_rules_dir() -> FsPath:
@@ -74,10 +77,16 @@ class Rule(BaseModel):
     message: Text
     subject: str
     when: dict[str, Any]
+    valid_from: int = Field(ge=1990, le=2100)  # first year the rule applies to
+    valid_to: int | None = Field(default=None, ge=1990, le=2100)  # last year, if it has one
 
     @property
     def area(self) -> str:
         return self.id[0]
+
+    def in_force(self, year: int) -> bool:
+        """Whether the rule applies to documents of this year."""
+        return self.valid_from <= year and (self.valid_to is None or year <= self.valid_to)
 
 
 class AreaFile(BaseModel):
@@ -90,8 +99,20 @@ class AreaFile(BaseModel):
     rules: list[Rule] = Field(min_length=1)
 
 
+class Threshold(BaseModel):
+    """A number rules compare with, set per organisation in its configuration file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    default: float
+    config_key: str = Field(pattern=r"^[a-zåäö_]+$")  # the key in the organisation's file
+    minimum: float = 0
+    maximum: float
+    description: Text
+
+
 class CatalogueHeader(BaseModel):
-    """`rules/catalogue.yaml`: the catalogue's name and version."""
+    """`rules/catalogue.yaml`: the catalogue's name, version, areas and thresholds."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -99,6 +120,28 @@ class CatalogueHeader(BaseModel):
     title: Text
     areas: list[str] = Field(min_length=1)  # area codes in reading order: G, C, I, A, B …
     retired: list[str] = Field(default_factory=list)  # ids once published, never to be reused
+    thresholds: dict[str, Threshold] = Field(default_factory=dict)
+
+
+class Window(BaseModel):
+    """A period of the steering calendar in which a kind of decision is due."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    concerns: Concerns = Field(alias="avser")
+    event: str = Field(alias="händelse", min_length=1)
+    start: date = Field(alias="från")
+    end: date = Field(alias="till")
+
+
+class Calendar(BaseModel):
+    """The steering calendar of one operating year (the yearly wheel of seed 000)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    year: int = Field(alias="år", ge=1990, le=2100)
+    source: str = Field(alias="källa", min_length=1)
+    windows: list[Window] = Field(alias="beslut", min_length=1)
 
 
 @dataclass(frozen=True)
@@ -148,6 +191,8 @@ class Catalogue:
     areas: tuple[Area, ...]
     rules: tuple[CheckedRule, ...]
     directory: str
+    thresholds: dict[str, Threshold]
+    calendars: dict[int, Calendar]
 
     def order_of(self, rule_id: str) -> int:
         """The rule's position in reading order (areas as `catalogue.yaml` lists them)."""
@@ -261,6 +306,11 @@ class _ConditionChecker:
             ((name, value),) = inner.items()
             self.field(None, name, f"{where}.{key}")
             self.value(value, f"{where}.{key}.{name}")
+            if key == "$mt" and _mt_pattern_unsafe(inner):
+                self.problems.append(
+                    f"{where}.{key}: mönstret börjar med .*( – durable-rules missar då träffar i "
+                    "början av texten (mätt 2026-11-23); skriv (.*[ ])?( … ) i stället"
+                )
         elif key == "$imt":
             self.problems.append(
                 f"{where}: $imt viker bara ASCII (ÅTERVINNING matchar inte återvinning); "
@@ -271,6 +321,14 @@ class _ConditionChecker:
         else:  # equality shorthand {field: value}
             self.field(None, key, where)
             self.value(inner, f"{where}.{key}")
+
+
+def _mt_pattern_unsafe(inner: Any) -> bool:
+    """`.*(a|b)…`: the engine's regex misses matches of such a group at the start of the text."""
+    if not isinstance(inner, dict) or len(inner) != 1:
+        return False
+    pattern = next(iter(inner.values()))
+    return isinstance(pattern, str) and pattern.startswith(".*(")
 
 
 Locator = Callable[..., str]  # sub-path of the rule -> "file rad N: rules[i].sub.path"
@@ -376,11 +434,22 @@ def _locator(source: str, smap: SourceMap, prefix: tuple[str | int, ...]) -> Loc
     return loc
 
 
-def content_hash(version: str, rules: list[Rule]) -> str:
-    """sha256 over the version and every rule, canonically: the same text gives the same hash."""
+def content_hash(
+    version: str,
+    rules: list[Rule],
+    thresholds: dict[str, Threshold] | None = None,
+    calendars: dict[int, Calendar] | None = None,
+) -> str:
+    """sha256 over the version, every rule, the thresholds and the calendars, canonically: the
+    same content gives the same hash, and any change to what a check uses changes it."""
     payload = {
         "version": version,
         "rules": [r.model_dump(mode="json") for r in sorted(rules, key=lambda r: r.id)],
+        "thresholds": {k: t.model_dump(mode="json") for k, t in (thresholds or {}).items()},
+        "calendars": [
+            c.model_dump(mode="json", by_alias=True)
+            for _, c in sorted((calendars or {}).items())
+        ],
     }
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
@@ -452,14 +521,56 @@ def load_catalogue(directory: str | FsPath | None = None) -> Catalogue:
         problems.append(f"{folder}: samma område finns i mer än en fil")
     if problems:
         raise CatalogueError(problems)
+    settings = set(FACT_KINDS["settings"])
+    if set(header.thresholds) != settings:
+        problems.append(
+            f"{header_path}: thresholds: ska ange exakt {', '.join(sorted(settings))} "
+            f"(angivet: {', '.join(sorted(header.thresholds)) or 'inget'})"
+        )
+    for key, threshold in header.thresholds.items():
+        if not threshold.minimum <= threshold.default <= threshold.maximum:
+            problems.append(f"{header_path}: thresholds.{key}: default ligger utanför gränserna")
+    calendars = _load_calendars(folder / CALENDAR_FOLDER, problems)
+    if problems:
+        raise CatalogueError(problems)
     order = {code: i for i, code in enumerate(header.areas)}
     checked.sort(key=lambda r: (order[r.rule.area], rule_number_key(r.id)))
     areas.sort(key=lambda a: order[a.code])
     return Catalogue(
         version=header.version,
         title=header.title,
-        content_hash=content_hash(header.version, [c.rule for c in checked]),
+        content_hash=content_hash(
+            header.version, [c.rule for c in checked], header.thresholds, calendars
+        ),
         areas=tuple(areas),
         rules=tuple(checked),
         directory=str(folder),
+        thresholds=dict(header.thresholds),
+        calendars=calendars,
     )
+
+
+def _load_calendars(folder: FsPath, problems: list[str]) -> dict[int, Calendar]:
+    """`rules/kalender/*.yaml`: one steering calendar per operating year."""
+    calendars: dict[int, Calendar] = {}
+    if not folder.is_dir():
+        return calendars
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            data, smap = _read_yaml(path)
+            calendar = Calendar.model_validate(data)
+        except InputError as exc:
+            problems.append(exc.render())
+            continue
+        except ValidationError as exc:
+            problems.append(validation_error(exc, str(path), smap).render())
+            continue
+        if calendar.year in calendars:
+            problems.append(f"{path}: år {calendar.year} har redan en styrkalender")
+        for i, window in enumerate(calendar.windows):
+            if window.end < window.start:
+                problems.append(
+                    f"{path} rad {smap.line_of(('beslut', i))}: beslut[{i}]: till före från"
+                )
+        calendars[calendar.year] = calendar
+    return calendars

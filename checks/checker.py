@@ -1,4 +1,4 @@
-"""One check, end to end: a loaded plan → facts → engine → findings."""
+"""One check, end to end: a dossier (or one document) → facts → engine → findings."""
 
 from __future__ import annotations
 
@@ -8,30 +8,54 @@ from dataclasses import dataclass
 
 from checks.catalogue import SEVERITY_RANK, Catalogue, load_catalogue
 from checks.engine import Engine, IsolatedEngine
+from checks.config import OrgConfig, default_config
+from checks.dossier import Dossier, single
 from checks.facts import derive
-from checks.findings import Finding, build_findings
-from checks.loading import LoadedPlan
+from checks.findings import Finding, Sources, build_findings
+from checks.loading import LoadedDocument
+
+
+OUTCOMES_SV: dict[str, str] = {
+    "failed": "gav fynd",
+    "passed": "uppfylld",
+    "not_applicable": "ej tillämplig (handlingen saknas)",
+    "not_selected": "ej vald",
+    "switched_off": "avstängd",
+    "not_in_force": "inte i kraft för året",
+}
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The findings of one document, with what produced them."""
+    """The findings of one dossier (or one document), with what produced them."""
 
     source: str
-    loaded: LoadedPlan
+    dossier: Dossier
     findings: list[Finding]
     catalogue_version: str
     catalogue_hash: str
     rule_count: int
     fact_count: int
     duration_ms: float
-    outcomes: dict[str, str]  # rule id -> "failed", "passed" or "not_applicable"
+    outcomes: dict[str, str]  # rule id -> one of OUTCOMES_SV
+    config: OrgConfig
+
+    @property
+    def loaded(self) -> LoadedDocument:
+        """The main document: the plan when there is one, else the first document."""
+        docs = self.dossier.documents
+        return docs.get("verksamhetsplan") or next(iter(docs.values()))
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
-    def outcome_count(self, outcome: str) -> int:
-        return sum(1 for o in self.outcomes.values() if o == outcome)
+    def outcome_count(self, *outcomes: str) -> int:
+        return sum(1 for o in self.outcomes.values() if o in outcomes)
+
+    @property
+    def applied(self) -> int:
+        """Rules that judged something: they either held or gave findings."""
+        return self.outcome_count("failed", "passed")
 
     def at_or_above(self, severity: str) -> list[Finding]:
         limit = SEVERITY_RANK[severity]
@@ -39,15 +63,26 @@ class CheckResult:
 
 
 def rule_outcomes(
-    catalogue: Catalogue, kinds_present: set[str], findings: list[Finding]
+    catalogue: Catalogue,
+    kinds_present: set[str],
+    findings: list[Finding],
+    year: int,
+    config: OrgConfig,
 ) -> dict[str, str]:
-    """Each rule failed (gave findings), passed, or was not applicable (nothing to apply to)."""
+    """Each rule: out of force, switched off, not selected, failed (gave findings), passed, or
+    not applicable (a fact kind it needs, i.e. a document or element, is absent)."""
     failed = {f.rule_id for f in findings}
     outcomes: dict[str, str] = {}
     for checked in catalogue.rules:
-        if checked.id in failed:
+        if not checked.rule.in_force(year):
+            outcomes[checked.id] = "not_in_force"
+        elif checked.id in config.switched_off:
+            outcomes[checked.id] = "switched_off"
+        elif checked.id in config.not_selected:
+            outcomes[checked.id] = "not_selected"
+        elif checked.id in failed:
             outcomes[checked.id] = "failed"
-        elif checked.rule.applies_to in kinds_present:
+        elif all(c.kind in kinds_present for c in checked.conditions if not c.negated):
             outcomes[checked.id] = "passed"
         else:
             outcomes[checked.id] = "not_applicable"
@@ -71,17 +106,38 @@ class Checker:
         self.engine: Engine | IsolatedEngine = (
             IsolatedEngine(self.catalogue) if isolated else Engine(self.catalogue)
         )
+        self.default_config = default_config(self.catalogue)
 
-    def check(self, loaded: LoadedPlan, lang: str = "sv") -> CheckResult:
-        """Check one validated plan; raises `EngineError` when no trustworthy result was had."""
+    def check(
+        self,
+        target: Dossier | LoadedDocument,
+        lang: str = "sv",
+        config: OrgConfig | None = None,
+    ) -> CheckResult:
+        """Check a dossier or one document; raises `EngineError` when no trustworthy result was
+        had. The rules in force for the dossier's year judge, as the configuration tailors them.
+        """
         started = time.perf_counter()
-        base = derive(loaded.plan)
+        dossier = target if isinstance(target, Dossier) else single(target)
+        config = config if config is not None else self.default_config
+        base = derive(dossier, config.settings, self.catalogue.calendars.get(dossier.year))
         matches = self.engine.evaluate(base.facts)
-        findings = build_findings(self.catalogue, base, matches, loaded.source_map, lang)
+        dropped = set(config.not_selected) | set(config.switched_off) | {
+            r.id for r in self.catalogue.rules if not r.rule.in_force(dossier.year)
+        }
+        if dropped:
+            matches = [m for m in matches if m[0] not in dropped]
+        sources: Sources = {k: (d.source, d.source_map) for k, d in dossier.documents.items()}
+        sources["akt"] = (dossier.source, None)
+        findings = build_findings(
+            self.catalogue, base, matches, sources, lang, config.severities
+        )
+        kinds = {str(f["kind"]) for f in base.facts}
         return CheckResult(
-            outcomes=rule_outcomes(self.catalogue, {str(f["kind"]) for f in base.facts}, findings),
-            source=loaded.source,
-            loaded=loaded,
+            outcomes=rule_outcomes(self.catalogue, kinds, findings, dossier.year, config),
+            source=dossier.source,
+            dossier=dossier,
+            config=config,
             findings=findings,
             catalogue_version=self.catalogue.version,
             catalogue_hash=self.catalogue.content_hash,

@@ -1,4 +1,4 @@
-"""`styrkoll`: check plans, list the rules, print the document schema.
+"""`styrkoll`: check documents and dossiers, list the rules, print the document schemas.
 
 Exit codes of `styrkoll check`: 0 no finding at or above --fail-on; 1 findings; 2 a file could not
 be used (its error names file, line and field); 3 Styrkoll itself could not check (rule catalogue
@@ -16,8 +16,10 @@ from typing import NoReturn
 from checks.catalogue import Catalogue, CatalogueError, load_catalogue
 from checks.checker import Checker, CheckResult, settle_after_startup
 from checks.engine import EngineError
-from checks.loading import InputError, load_plan
-from checks.model import json_schema
+from checks.config import load_config
+from checks.documents import json_schemas
+from checks.dossier import load_target
+from checks.loading import InputError
 from checks.report import render_json, render_junit, render_markdown, render_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -58,12 +60,19 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="styrkoll",
-        description="Styrkoll: internkontroll av verksamhetsplaner mot deklarativa regler.",
+        description="Styrkoll: internkontroll av enheternas styrdokument mot deklarativa regler.",
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    check = sub.add_parser("check", help="kontrollera en eller flera planer (.yaml, .json)")
-    check.add_argument("files", nargs="+", metavar="FIL", help="planer att kontrollera")
+    check = sub.add_parser(
+        "check", help="kontrollera handlingar: en fil (.yaml, .json), en akt (mapp) eller akt.yaml"
+    )
+    check.add_argument(
+        "files", nargs="+", metavar="FIL", help="handling, mapp med en akt, eller akt.yaml"
+    )
+    check.add_argument(
+        "--config", metavar="FIL", help="organisationens inställningar (trösklar, urval, avstängda)"
+    )
     check.add_argument(
         "--format", choices=["text", "json", "junit"], default="text", help="rapportformat"
     )
@@ -85,25 +94,38 @@ def _parser() -> argparse.ArgumentParser:
     rules.add_argument("--lang", choices=["sv", "en"], default="sv")
     rules.add_argument("--rules", metavar="MAPP", help="regelkatalog (standard: rules/)")
 
-    sub.add_parser("schema", help="skriv ut JSON-schemat för en verksamhetsplan")
+    schema = sub.add_parser("schema", help="skriv ut JSON-schemat för en handlingstyp")
+    schema.add_argument(
+        "kind", nargs="?", default="verksamhetsplan",
+        choices=["verksamhetsplan", "riskanalys", "internkontrollplan", "tjänsteutlåtande",
+                 "tertialrapport"],
+        help="handlingstyp (standard: verksamhetsplan; tertialrapport gäller även årsrapport)",
+    )
     return parser
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
     catalogue = load_catalogue(args.rules)
+    config = None
+    if args.config:
+        try:
+            config = load_config(args.config, catalogue)
+        except InputError as exc:
+            print(exc.render(args.lang), file=sys.stderr)
+            return EXIT_INPUT
     results: list[CheckResult] = []
     exit_code = EXIT_OK
     with Checker(catalogue) as checker:
         settle_after_startup()
         for name in args.files:
             try:
-                loaded = load_plan(name)
+                target = load_target(name)
             except InputError as exc:
                 print(exc.render(args.lang), file=sys.stderr)
                 exit_code = max(exit_code, EXIT_INPUT)
                 continue
             try:
-                result = checker.check(loaded, args.lang)
+                result = checker.check(target, args.lang, config)
             except EngineError as exc:
                 print(f"{name}: {exc.render(args.lang)}", file=sys.stderr)
                 exit_code = EXIT_INTERNAL
@@ -116,7 +138,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     elif args.format == "junit":
         sys.stdout.write(render_junit(results, catalogue, args.lang))
     elif results:
-        sys.stdout.write(render_text(results, args.lang))
+        sys.stdout.write(render_text(results, catalogue, args.lang))
     return exit_code
 
 
@@ -189,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_check(args)
         if args.command == "rules":
             return _cmd_rules(args)
-        print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+        print(json.dumps(json_schemas()[args.kind], ensure_ascii=False, indent=2))
         return EXIT_OK
     except CatalogueError as exc:
         print("styrkoll: regelkatalogen kan inte användas:", file=sys.stderr)

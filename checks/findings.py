@@ -43,6 +43,8 @@ class Finding(BaseModel):
     message: str
     element_id: str
     element: str
+    document: str  # the file the element stands in
+    document_kind: str  # verksamhetsplan, riskanalys, tjänsteutlåtande, årsrapport …
     path: str
     line: int | None
     breadcrumb: list[str]
@@ -51,6 +53,8 @@ class Finding(BaseModel):
     remedy: str
     fingerprint: str
     lang: str
+    catalogue_version: str
+    catalogue_hash: str
 
     @property
     def goal(self) -> str:
@@ -83,16 +87,24 @@ def format_value(value: Any, lang: str) -> str:
     return str(value)
 
 
+Sources = dict[str, tuple[str, SourceMap | None]]  # document kind -> (file, line map)
+
+
 def build_findings(
     catalogue: Catalogue,
     base: FactBase,
     matches: list[Match],
-    source_map: SourceMap | None,
+    sources: Sources,
     lang: str = "sv",
+    severities: dict[str, str] | None = None,
 ) -> list[Finding]:
-    """Turn engine matches into findings, in reading order: severity, rule, document order."""
+    """Turn engine matches into findings, in reading order: severity, rule, document order.
+
+    `severities` holds an organisation's overrides (rule id -> severity).
+    """
     facts = base.by_ref()
     rules = {r.id: r for r in catalogue.rules}
+    severities = severities or {}
     out: list[tuple[tuple[Any, ...], Finding]] = []
     seen: set[str] = set()
     for rule_id, refs in matches:
@@ -101,9 +113,10 @@ def build_findings(
         if fp in seen:
             continue
         seen.add(fp)
-        finding = _finding(checked, refs, facts, base, source_map, lang, fp)
+        severity = severities.get(rule_id, checked.rule.severity)
+        finding = _finding(checked, refs, facts, base, sources, lang, fp, severity, catalogue)
         subject = base.places[refs[checked.rule.subject]]
-        key = (SEVERITY_RANK[checked.rule.severity], catalogue.order_of(rule_id), subject.order, fp)
+        key = (SEVERITY_RANK[severity], catalogue.order_of(rule_id), subject.order, fp)
         out.append((key, finding))
     out.sort(key=lambda pair: pair[0])
     return [f for _, f in out]
@@ -114,9 +127,11 @@ def _finding(
     refs: dict[str, str],
     facts: dict[str, dict[str, Any]],
     base: FactBase,
-    source_map: SourceMap | None,
+    sources: Sources,
     lang: str,
     fp: str,
+    severity: str,
+    catalogue: Catalogue,
 ) -> Finding:
     rule = checked.rule
     subject = base.places[refs[rule.subject]]
@@ -139,14 +154,17 @@ def _finding(
                 value=facts[ref].get(field),
             )
         )
+    source, source_map = sources.get(subject.doc, ("", None))
     line = source_map.line_of(subject.path) if source_map is not None else None
     return Finding.model_construct(  # every field is built here from validated data
         rule_id=rule.id,
-        severity=rule.severity,
+        severity=severity,
         title=rule.title.get(lang),
         message=PLACEHOLDER.sub(fill, rule.message.get(lang)),
         element_id=subject.ref,
         element=subject.label_sv if lang == "sv" else subject.label_en,
+        document=source,
+        document_kind=subject.doc,
         path=subject.path_text,
         line=line,
         breadcrumb=list(subject.crumb_sv if lang == "sv" else subject.crumb_en),
@@ -155,4 +173,6 @@ def _finding(
         remedy=rule.remedy.get(lang),
         fingerprint=fp,
         lang=lang,
+        catalogue_version=catalogue.version,
+        catalogue_hash=catalogue.content_hash,
     )

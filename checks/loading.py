@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from checks.documents import DOCUMENT_MODELS, Document, document_kind
 from checks.model import Path, Plan, assign_ids, render_path
 
 MAX_BYTES = 5 * 1024 * 1024  # a 19-page plan is about 30 kB of text
@@ -62,12 +63,25 @@ class SourceMap:
 
 
 @dataclass
-class LoadedPlan:
-    """A validated plan with its source name and line map."""
+class LoadedDocument:
+    """A validated document with its source name and line map."""
 
-    plan: Plan
+    document: Document
     source: str
     source_map: SourceMap
+
+    @property
+    def kind(self) -> str:
+        """What a dossier files it under: verksamhetsplan, riskanalys, tertialrapport_1 …"""
+        return document_kind(self.document)
+
+    @property
+    def plan(self) -> Plan:
+        assert isinstance(self.document, Plan), f"{self.source} is not a plan"
+        return self.document
+
+
+LoadedPlan = LoadedDocument
 
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml
@@ -260,6 +274,7 @@ _ERRORS: dict[str, tuple[str, str]] = {
         'ogiltigt id "{input}" (bokstäver a–z, siffror och . _ : -, högst 64 tecken)',
         'invalid id "{input}" (letters a-z, digits and . _ : -, at most 64 characters)',
     ),
+    "value_error": ("{error}", "{error}"),
     "list_type": ("ska vara en lista", "must be a list"),
     "model_type": ("ska vara en samling fält (nyckel: värde)", "must be a mapping (key: value)"),
     "dict_type": ("ska vara en samling fält (nyckel: värde)", "must be a mapping (key: value)"),
@@ -305,8 +320,11 @@ class _Defaults(dict[str, Any]):
         return "?"
 
 
-def parse_plan(raw: bytes, source: str, fmt: str | None = None) -> LoadedPlan:
-    """Parse and validate a plan from bytes; `fmt` is "json" or "yaml" (from the name if None)."""
+KINDS_TEXT = ", ".join([*DOCUMENT_MODELS, "akt"])
+
+
+def parse_data(raw: bytes, source: str, fmt: str | None = None) -> tuple[dict[str, Any], SourceMap]:
+    """Bytes to a mapping and its line map; `fmt` is "json" or "yaml" (from the name if None)."""
     text = decode_text(raw, source)
     kind = fmt or ("json" if source.lower().endswith(".json") else "yaml")
     data, smap = _parse_json(text, source) if kind == "json" else compose_yaml(text, source)
@@ -318,11 +336,34 @@ def parse_plan(raw: bytes, source: str, fmt: str | None = None) -> LoadedPlan:
             "the document must be a mapping (key: value), e.g. 'dokument: verksamhetsplan'",
             line=1,
         )
+    return data, smap
+
+
+def document_model(data: dict[str, Any], source: str, smap: SourceMap) -> type[Any]:
+    """The model a mapping's `dokument:` names, or an error that lists the kinds."""
+    name = data.get("dokument")
+    model = DOCUMENT_MODELS.get(name) if isinstance(name, str) else None
+    if model is None:
+        what = "saknas" if name is None else f'okänd handlingstyp "{name}"'
+        what_en = "missing" if name is None else f'unknown kind of document "{name}"'
+        raise InputError(
+            source,
+            f"{what}; ska vara en av: {KINDS_TEXT}",
+            f"{what_en}; must be one of: {KINDS_TEXT}",
+            line=smap.line_of(("dokument",)) or 1,
+            path="dokument",
+        )
+    return model
+
+
+def validate_document(data: dict[str, Any], source: str, smap: SourceMap) -> LoadedDocument:
+    """Validate a mapping as the document its `dokument:` names and give its elements ids."""
+    model = document_model(data, source, smap)
     try:
-        plan = Plan.model_validate(data)
+        document = model.model_validate(data)
     except ValidationError as exc:
         raise validation_error(exc, source, smap) from None
-    duplicates = assign_ids(plan)
+    duplicates = assign_ids(document)
     if duplicates:
         path, ident = duplicates[0]
         raise InputError(
@@ -332,11 +373,33 @@ def parse_plan(raw: bytes, source: str, fmt: str | None = None) -> LoadedPlan:
             line=smap.line_of((*path, "id")),
             path=render_path((*path, "id")),
         )
-    return LoadedPlan(plan=plan, source=source, source_map=smap)
+    return LoadedDocument(document=document, source=source, source_map=smap)
 
 
-def load_plan(path: str | FsPath) -> LoadedPlan:
-    """Read and validate a plan file (.yaml, .yml or .json)."""
+def parse_document(raw: bytes, source: str, fmt: str | None = None) -> LoadedDocument:
+    """Parse and validate one document of any kind from bytes."""
+    data, smap = parse_data(raw, source, fmt)
+    return validate_document(data, source, smap)
+
+
+def parse_plan(raw: bytes, source: str, fmt: str | None = None) -> LoadedDocument:
+    """Parse and validate a document that must be an operating plan."""
+    data, smap = parse_data(raw, source, fmt)
+    if "dokument" not in data or data.get("dokument") == "verksamhetsplan":
+        try:
+            plan = Plan.model_validate(data)
+        except ValidationError as exc:
+            raise validation_error(exc, source, smap) from None
+        data_ok = LoadedDocument(document=plan, source=source, source_map=smap)
+        duplicates = assign_ids(plan)
+        if duplicates:
+            return validate_document(data, source, smap)  # raises with the place
+        return data_ok
+    return validate_document(data, source, smap)
+
+
+def read_file(path: str | FsPath) -> tuple[bytes, str]:
+    """The bytes of a document file and its format, or an error saying why it cannot be read."""
     fs = FsPath(path)
     name = str(path)
     suffix = fs.suffix.lower()
@@ -357,4 +420,16 @@ def load_plan(path: str | FsPath) -> LoadedPlan:
         raise InputError(name, "är en mapp, inte en fil", "is a folder, not a file") from None
     except PermissionError:
         raise InputError(name, "filen får inte läsas", "the file may not be read") from None
-    return parse_plan(raw, name, "json" if suffix == ".json" else "yaml")
+    return raw, "json" if suffix == ".json" else "yaml"
+
+
+def load_document(path: str | FsPath) -> LoadedDocument:
+    """Read and validate one document file (.yaml, .yml or .json) of any kind."""
+    raw, fmt = read_file(path)
+    return parse_document(raw, str(path), fmt)
+
+
+def load_plan(path: str | FsPath) -> LoadedDocument:
+    """Read and validate an operating plan file."""
+    raw, fmt = read_file(path)
+    return parse_plan(raw, str(path), fmt)

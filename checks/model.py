@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -48,10 +48,8 @@ Amount = Annotated[float, BeforeValidator(_amount), Field(allow_inf_nan=False)]
 OptionalAmount = Annotated[
     float | None, BeforeValidator(_amount), Field(default=None, allow_inf_nan=False)
 ]
-ElementId = Annotated[
-    str | None,
-    Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"),
-]
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
+ElementId = Annotated[str | None, Field(default=None, pattern=ID_PATTERN)]
 
 
 class Element(BaseModel):
@@ -59,29 +57,51 @@ class Element(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=False, validate_assignment=False)
 
+    # How a derived id is made (see `_natural_key`): prefix, then a digest of these fields.
+    prefix: ClassVar[str] = "EL"
+    key_fields: ClassVar[tuple[str, ...]] = ("title",)
+    keyed_by_parent: ClassVar[bool] = False  # the parent's id is part of the digest
+    singleton: ClassVar[bool] = False  # one per document: the id is the prefix
+    numbered: ClassVar[bool] = False  # the id is the prefix and the element's number
+
     id: ElementId = None
 
 
 class Activity(Element):
     """An activity (nämndens or enhetens aktivitet) with start and end dates."""
 
+    prefix = "AKT"
+    keyed_by_parent = True
+
     title: Title = Field(alias="titel")
     start: date | None = Field(default=None, alias="startdatum")
     end: date | None = Field(default=None, alias="slutdatum")
+    # A unit activity may answer a board activity (its id); a board activity may carry the
+    # unit's statement of how it is addressed (A3).
+    board_activity: ElementId = Field(default=None, alias="nämndaktivitet")
+    unit_response: Text = Field(default=None, alias="enhetens_svar")
 
 
 class Indicator(Element):
     """An indicator with the unit's target (årsmål), the council's target and periodicity."""
+
+    prefix = "IND"
+    key_fields = ("name",)
+    keyed_by_parent = True
 
     name: Title = Field(alias="namn")
     annual_target: Text = Field(default=None, alias="årsmål")
     council_target: Text = Field(default=None, alias="kf_årsmål")
     periodicity: Text = Field(default=None, alias="periodicitet")
     reported_by_unit: bool = Field(default=True, alias="rapporteras_av_enheten")
+    direction: Literal["högre", "lägre"] | None = Field(default=None, alias="riktning")
+    year: int | None = Field(default=None, alias="år")
 
 
 class Commitment(Element):
     """An åtagande: what the unit promises, with its sections and activities."""
+
+    prefix = "AT"
 
     title: Title = Field(alias="titel")
     board_goal: ElementId = Field(default=None, alias="nämndmål")
@@ -90,14 +110,19 @@ class Commitment(Element):
     resources: Text = Field(default=None, alias="resursanvändning")
     follow_up: Text = Field(default=None, alias="uppföljning")
     development: Text = Field(default=None, alias="utveckling")
+    indicators: list[str] = Field(default_factory=list, alias="indikatorer")
     activities: list[Activity] = Field(default_factory=list, alias="aktiviteter")
 
 
 class BoardGoal(Element):
     """A nämndmål: the board's breakdown of a council goal, with its activities and indicators."""
 
+    prefix = "NM"
+
     title: Title = Field(alias="titel")
     council_goal: Number | None = Field(default=None, alias="kf_mål")
+    year: int | None = Field(default=None, alias="år")
+    no_commitment_reason: Text = Field(default=None, alias="motivering_utan_åtagande")
     activities: list[Activity] = Field(default_factory=list, alias="aktiviteter")
     indicators: list[Indicator] = Field(default_factory=list, alias="indikatorer")
     commitments: list[Commitment] = Field(default_factory=list, alias="åtaganden")
@@ -105,6 +130,9 @@ class BoardGoal(Element):
 
 class CouncilGoal(Element):
     """KF:s mål för verksamhetsområdet, numbered like 1.1, with KF indicators and board goals."""
+
+    prefix = "KF"
+    numbered = True
 
     number: Number = Field(alias="nummer")
     title: Title = Field(alias="titel")
@@ -115,6 +143,9 @@ class CouncilGoal(Element):
 class StrategicGoal(Element):
     """KF:s inriktningsmål, numbered 1, 2, 3."""
 
+    prefix = "IM"
+    numbered = True
+
     number: Number = Field(alias="nummer")
     title: Title = Field(alias="titel")
     goals: list[CouncilGoal] = Field(default_factory=list, alias="mål")
@@ -122,6 +153,8 @@ class StrategicGoal(Element):
 
 class QualityGuarantee(Element):
     """A kvalitetsgaranti: a commitment aimed directly at users."""
+
+    prefix = "KG"
 
     title: Title = Field(alias="titel")
     promise: Text = Field(default=None, alias="vad_du_kan_förvänta_dig")
@@ -133,12 +166,19 @@ class QualityGuarantee(Element):
 class BudgetLine(Element):
     """One income or cost line of the budget table, in the budget's unit (tkr)."""
 
+    prefix = "BR"
+    key_fields = ("name",)
+    keyed_by_parent = True
+
     name: Title = Field(alias="namn")
     amount: Amount = Field(alias="belopp")
 
 
 class Budget(Element):
     """The unit's budget table with the stated sums and the frame (ram) the board allocated."""
+
+    prefix = "BUDGET"
+    singleton = True
 
     year: int | None = Field(default=None, alias="år")
     unit: Literal["tkr"] = Field(default="tkr", alias="enhet")
@@ -154,34 +194,13 @@ class Budget(Element):
 class Process(Element):
     """The plan's process records: workplace meetings, union steps and the decision."""
 
+    prefix = "PROCESS"
+    singleton = True
+
     apt: list[date] = Field(default_factory=list, alias="apt")
     mbl_19: date | None = Field(default=None, alias="mbl_19")
     mbl_11: date | None = Field(default=None, alias="mbl_11")
     decision: date | None = Field(default=None, alias="beslut")
-
-
-class Risk(Element):
-    """A risk of the risk and materiality analysis (ROV)."""
-
-    process: Title = Field(alias="process")
-    risk: Title = Field(alias="risk")
-    likelihood: int | None = Field(default=None, alias="sannolikhet")
-    consequence: int | None = Field(default=None, alias="konsekvens")
-    risk_value: int | None = Field(default=None, alias="riskvärde")
-    treatment: Text = Field(default=None, alias="hantering")
-    responsible: Text = Field(default=None, alias="ansvarig")
-
-
-class Control(Element):
-    """A control of the internal-control plan (IK-plan)."""
-
-    process: Title = Field(alias="process")
-    control_step: Text = Field(default=None, alias="kontrollmoment")
-    method: Text = Field(default=None, alias="metod")
-    frequency: Text = Field(default=None, alias="frekvens")
-    responsible: Text = Field(default=None, alias="ansvarig")
-    reporting_to: Text = Field(default=None, alias="rapporteras_till")
-    risks: list[str] = Field(default_factory=list, alias="risker")
 
 
 class Texts(BaseModel):
@@ -211,6 +230,7 @@ class Plan(BaseModel):
     department: Text = Field(default=None, alias="avdelning")
     unit: Title = Field(alias="enhet")
     unit_head: Text = Field(default=None, alias="enhetschef")
+    serves_users: bool = Field(default=False, alias="brukarnära")
     texts: Texts = Field(default_factory=Texts, alias="texter")
     strategic_goals: list[StrategicGoal] = Field(default_factory=list, alias="inriktningsmål")
     board_goals: list[BoardGoal] = Field(default_factory=list, alias="nämndmål")
@@ -220,8 +240,6 @@ class Plan(BaseModel):
     )
     budget: Budget | None = Field(default=None, alias="budget")
     process: Process = Field(default_factory=Process, alias="process")
-    risks: list[Risk] = Field(default_factory=list, alias="risker")
-    controls: list[Control] = Field(default_factory=list, alias="internkontroll")
 
 
 def digest(*parts: str) -> str:
@@ -237,91 +255,65 @@ def json_schema() -> dict[str, Any]:
 
 Path = tuple[str | int, ...]
 
-_PREFIX: dict[type[Element], str] = {
-    StrategicGoal: "IM",
-    CouncilGoal: "KF",
-    BoardGoal: "NM",
-    Commitment: "AT",
-    Activity: "AKT",
-    Indicator: "IND",
-    QualityGuarantee: "KG",
-    BudgetLine: "BR",
-    Budget: "BUDGET",
-    Process: "PROCESS",
-    Risk: "RISK",
-    Control: "IK",
-}
+def iter_elements(document: BaseModel) -> list[tuple[Path, Element, tuple[Element, ...]]]:
+    """Every element of a document in document order, with its path and its ancestors.
 
-
-def iter_elements(plan: Plan) -> list[tuple[Path, Element, tuple[Element, ...]]]:
-    """Every element of the plan in document order, with its path and its ancestors."""
+    Generic over the document kinds: an element is any `Element` held in a field or a list.
+    """
     out: list[tuple[Path, Element, tuple[Element, ...]]] = []
 
-    def board_goal(path: Path, goal: BoardGoal, up: tuple[Element, ...]) -> None:
-        out.append((path, goal, up))
-        inner = (*up, goal)
-        for i, act in enumerate(goal.activities):
-            out.append(((*path, "aktiviteter", i), act, inner))
-        for i, ind in enumerate(goal.indicators):
-            out.append(((*path, "indikatorer", i), ind, inner))
-        for i, com in enumerate(goal.commitments):
-            commitment((*path, "åtaganden", i), com, inner)
+    def walk(model: BaseModel, path: Path, up: tuple[Element, ...]) -> None:
+        for name, alias in _element_fields(type(model)):
+            value = getattr(model, name)
+            if isinstance(value, Element):
+                visit(value, (*path, alias), up)
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    visit(item, (*path, alias, i), up)
 
-    def commitment(path: Path, com: Commitment, up: tuple[Element, ...]) -> None:
-        out.append((path, com, up))
-        for i, act in enumerate(com.activities):
-            out.append(((*path, "aktiviteter", i), act, (*up, com)))
+    def visit(element: Element, path: Path, up: tuple[Element, ...]) -> None:
+        out.append((path, element, up))
+        walk(element, path, (*up, element))
 
-    for i, sg in enumerate(plan.strategic_goals):
-        sg_path: Path = ("inriktningsmål", i)
-        out.append((sg_path, sg, ()))
-        for j, cg in enumerate(sg.goals):
-            cg_path: Path = (*sg_path, "mål", j)
-            out.append((cg_path, cg, (sg,)))
-            for k, ind in enumerate(cg.indicators):
-                out.append(((*cg_path, "indikatorer", k), ind, (sg, cg)))
-            for k, bg in enumerate(cg.board_goals):
-                board_goal((*cg_path, "nämndmål", k), bg, (sg, cg))
-    for i, bg in enumerate(plan.board_goals):
-        board_goal(("nämndmål", i), bg, ())
-    for i, com in enumerate(plan.commitments):
-        commitment(("åtaganden", i), com, ())
-    for i, qg in enumerate(plan.quality_guarantees):
-        out.append((("kvalitetsgarantier", i), qg, ()))
-    if plan.budget is not None:
-        out.append((("budget",), plan.budget, ()))
-        for i, line in enumerate(plan.budget.income):
-            out.append((("budget", "intäkter", i), line, (plan.budget,)))
-        for i, line in enumerate(plan.budget.costs):
-            out.append((("budget", "kostnader", i), line, (plan.budget,)))
-    out.append((("process",), plan.process, ()))
-    for i, risk in enumerate(plan.risks):
-        out.append((("risker", i), risk, ()))
-    for i, ctl in enumerate(plan.controls):
-        out.append((("internkontroll", i), ctl, ()))
+    walk(document, (), ())
     return out
+
+
+_FIELDS: dict[type[BaseModel], tuple[tuple[str, str], ...]] = {}
+
+
+def _element_fields(cls: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(field, alias) of a model's fields that hold an element or a list of elements."""
+    cached = _FIELDS.get(cls)
+    if cached is None:
+        found = []
+        for name, info in cls.model_fields.items():
+            if _holds_elements(info.annotation):
+                found.append((name, info.alias or name))
+        cached = _FIELDS[cls] = tuple(found)
+    return cached
+
+
+def _holds_elements(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, Element):
+        return True
+    return any(_holds_elements(arg) for arg in getattr(annotation, "__args__", ()))
 
 
 def _natural_key(element: Element, up: tuple[Element, ...]) -> str:
     """What a derived id is made of: content, never position, so re-ordering keeps ids."""
-    prefix = _PREFIX[type(element)]
-    if isinstance(element, StrategicGoal | CouncilGoal):
-        return f"{prefix}{element.number}"
-    if isinstance(element, Budget | Process):
-        return prefix
-    if isinstance(element, Activity | Indicator | BudgetLine):
-        parent = up[-1].id if up and up[-1].id else ""
-        name = element.name if isinstance(element, Indicator | BudgetLine) else element.title
-        return f"{prefix}-{digest(parent, name)}"
-    if isinstance(element, Risk):
-        return f"{prefix}-{digest(element.process, element.risk)}"
-    if isinstance(element, Control):
-        return f"{prefix}-{digest(element.process, element.control_step or '')}"
-    title = getattr(element, "title", "")
-    return f"{prefix}-{digest(title)}"
+    cls = type(element)
+    if cls.singleton:
+        return cls.prefix
+    if cls.numbered:
+        return f"{cls.prefix}{getattr(element, 'number')}"
+    parts = [str(getattr(element, name) or "") for name in cls.key_fields]
+    if cls.keyed_by_parent:
+        parts.insert(0, up[-1].id if up and up[-1].id else "")
+    return f"{cls.prefix}-{digest(*parts)}"
 
 
-def assign_ids(plan: Plan) -> list[tuple[Path, str]]:
+def assign_ids(plan: BaseModel) -> list[tuple[Path, str]]:
     """Give every element without an id a derived one; return the paths of duplicate given ids.
 
     Derived ids come from content (number or title), so re-ordering a plan keeps every id. Two

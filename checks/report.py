@@ -9,6 +9,7 @@ from xml.etree import ElementTree as ET
 
 from checks.catalogue import SEVERITY_EN, Catalogue
 from checks.checker import CheckResult
+from checks.documents import DOCUMENT_NAMES, DOCUMENT_NAMES_EN
 from checks.findings import Finding, format_value
 
 _HEADINGS = {
@@ -28,12 +29,16 @@ _WORDS: dict[str, dict[str, str]] = {
         "line": "rad",
         "place": "Plats",
         "fired": "REGLER SOM GAV FYND",
-        "outcomes": "{applied} regler tillämpades på planen, {passed} av dem uppfylldes.",
+        "outcomes": "{applied} av {total} regler tillämpades, {passed} av dem uppfylldes.",
+        "documents": "Handlingar",
+        "na": "Ej tillämpliga (handlingen eller uppgiften saknas)",
+        "not_in_force": "Inte i kraft för året",
+        "tailoring": "Anpassat av",
         "read": "Avläst",
         "remedy": "Åtgärd",
         "basis": "Grund",
         "outside": "Utanför målkedjan",
-        "none": "Inga fynd: planen uppfyller alla regler som kontrollerades.",
+        "none": "Inga fynd: handlingarna uppfyller alla regler som tillämpades.",
         "summary": "Sammanfattning",
     },
     "en": {
@@ -44,12 +49,16 @@ _WORDS: dict[str, dict[str, str]] = {
         "line": "line",
         "place": "Place",
         "fired": "RULES WITH FINDINGS",
-        "outcomes": "{applied} rules applied to the plan, {passed} of them held.",
+        "outcomes": "{applied} of {total} rules applied, {passed} of them held.",
+        "documents": "Documents",
+        "na": "Not applicable (the document or the information is absent)",
+        "not_in_force": "Not in force for the year",
+        "tailoring": "Tailored by",
         "read": "Read",
         "remedy": "Remedy",
         "basis": "Basis",
         "outside": "Outside the goal chain",
-        "none": "No findings: the plan meets every rule that was checked.",
+        "none": "No findings: the documents meet every rule that was applied.",
         "summary": "Summary",
     },
 }
@@ -60,20 +69,38 @@ def _value(value: Any, lang: str) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def render_text(results: Sequence[CheckResult], lang: str = "sv") -> str:
-    """A terminal report: per file, findings by severity, then by KF goal in document order."""
+def render_text(
+    results: Sequence[CheckResult], catalogue: Catalogue, lang: str = "sv"
+) -> str:
+    """A terminal report: per dossier, findings by severity, then by KF goal in document order."""
     w = _WORDS[lang]
     out: list[str] = []
     for result in results:
-        plan = result.loaded.plan
+        d = result.dossier
         out.append(f"{w['check']} {result.source}")
-        out.append(f"{w['plan']} {plan.year}, {plan.unit} ({plan.committee})")
+        out.append(f"{d.unit} ({d.committee}), {d.year}")
+        names = DOCUMENT_NAMES if lang == "sv" else DOCUMENT_NAMES_EN
+        out.append(
+            f"{w['documents']}: "
+            + "; ".join(f"{names[k]} ({doc.source})" for k, doc in d.documents.items())
+        )
         out.append(
             f"{w['catalogue']} {result.catalogue_version} "
             f"(sha256 {result.catalogue_hash[:12]}), {result.rule_count} {w['rules']}"
         )
-        applied = result.rule_count - result.outcome_count("not_applicable")
-        out.append(w["outcomes"].format(applied=applied, passed=result.outcome_count("passed")))
+        out.append(
+            w["outcomes"].format(
+                applied=result.applied, total=result.rule_count,
+                passed=result.outcome_count("passed"),
+            )
+        )
+        for outcome, label in (("not_applicable", "na"), ("not_in_force", "not_in_force")):
+            ids = [r for r, o in result.outcomes.items() if o == outcome]
+            if ids:
+                out.append(f"{w[label]}: {', '.join(ids)}")
+        if result.config.tailored:
+            out.append(f"{w['tailoring']} {result.config.organisation} ({result.config.source}):")
+            out += [f"  {line}" for line in result.config.tailoring_lines(catalogue, lang)]
         out.append("")
         if not result.findings:
             out.append(w["none"])
@@ -93,7 +120,8 @@ def render_text(results: Sequence[CheckResult], lang: str = "sv") -> str:
                     out.append(f"    {f.rule_id:<4} {line:<8} {f.message}")
                     below_goal = [c for c in f.breadcrumb if not c.startswith("KF ")]
                     chain = f"  ({' → '.join(below_goal)})" if below_goal else ""
-                    out.append(f"         {w['place']}: {f.path}{chain}")
+                    where = f"{f.document}: {f.path}" if f.path else f.document
+                    out.append(f"         {w['place']}: {where}{chain}")
                     read = "; ".join(
                         f"{e.description}: {_value(e.value, lang)}" for e in f.evidence
                     )
@@ -118,18 +146,27 @@ def render_text(results: Sequence[CheckResult], lang: str = "sv") -> str:
 
 def result_dict(result: CheckResult) -> dict[str, Any]:
     """One result as plain data: what the JSON format and later the service store."""
-    plan = result.loaded.plan
+    d = result.dossier
     return {
         "source": result.source,
-        "document": {
-            "kind": "verksamhetsplan",
-            "year": plan.year,
-            "unit": plan.unit,
-            "committee": plan.committee,
+        "dossier": {
+            "year": d.year,
+            "unit": d.unit,
+            "committee": d.committee,
+            "documents": {kind: doc.source for kind, doc in d.documents.items()},
         },
         "catalogue": {"version": result.catalogue_version, "hash": result.catalogue_hash},
         "rules_checked": result.rule_count,
+        "rules_applied": result.applied,
         "outcomes": result.outcomes,
+        "tailoring": {
+            "organisation": result.config.organisation,
+            "source": result.config.source,
+            "thresholds": result.config.settings,
+            "not_selected": sorted(result.config.not_selected),
+            "severities": result.config.severities,
+            "switched_off": result.config.switched_off,
+        },
         "summary": {s: result.count(s) for s in ("fel", "varning", "info")},
         "findings": [f.model_dump() for f in result.findings],
     }
@@ -174,7 +211,7 @@ def render_junit(results: Sequence[CheckResult], catalogue: Catalogue, lang: str
                     case, "failure", type=severity, message=f"{len(found)} × {checked.id}"
                 )
                 failure.text = "\n".join(
-                    f"{result.source}:{f.line or 0}: {f.path}: {f.message}" for f in found
+                    f"{f.document}:{f.line or 0}: {f.path}: {f.message}" for f in found
                 )
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, "unicode") + "\n"
@@ -203,10 +240,12 @@ def render_markdown(catalogue: Catalogue, lang: str = "sv") -> str:
             r = checked.rule
             if r.area != area.code:
                 continue
+            valid = f"{r.valid_from}–{r.valid_to or ''}"
             out += [
                 f"### {r.id} {r.title.get(lang)}",
                 "",
                 f"- **{'Allvarlighetsgrad' if sv else 'Severity'}:** {r.severity}",
+                f"- **{'Gäller år' if sv else 'In force'}:** {valid}",
                 f"- **{'Gäller' if sv else 'Applies to'}:** `{r.applies_to}`",
                 f"- **{'Varför' if sv else 'Rationale'}:** {r.rationale.get(lang)}",
                 f"- **{'Grund' if sv else 'Reference'}:** {r.reference.get(lang)}",

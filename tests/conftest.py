@@ -17,12 +17,16 @@ from pytest_bdd import given, parsers, then, when
 from checks.catalogue import Catalogue, load_catalogue
 from checks.checker import Checker, CheckResult
 from checks.findings import Finding
+from checks.dossier import load_target
+from checks.facts import derive
 from checks.loading import compose_yaml, parse_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-CLEAN_EXAMPLE = EXAMPLES / "verksamhetsplan-2012.yaml"
-DEFECT_EXAMPLE = EXAMPLES / "verksamhetsplan-2012-brister.yaml"
+CLEAN_DOSSIER = EXAMPLES / "akt-2012"
+DEFECT_DOSSIER = EXAMPLES / "akt-2012-brister"
+CLEAN_EXAMPLE = CLEAN_DOSSIER / "verksamhetsplan.yaml"
+DEFECT_EXAMPLE = DEFECT_DOSSIER / "verksamhetsplan.yaml"
 SEEDS = ROOT.parent / "shared" / "seeds"
 
 
@@ -77,6 +81,14 @@ def clean_plan_data() -> dict[str, Any]:
     data, _ = compose_yaml(CLEAN_EXAMPLE.read_text(encoding="utf-8"), str(CLEAN_EXAMPLE))
     assert isinstance(data, dict)
     return data
+
+
+def facts_of(path: Path) -> list[dict[str, Any]]:
+    """The facts of a dossier or document with the catalogue's default thresholds and calendar."""
+    catalogue = load_catalogue()
+    dossier = load_target(path)
+    settings = {k: t.default for k, t in catalogue.thresholds.items()}
+    return derive(dossier, settings, catalogue.calendars.get(dossier.year)).facts
 
 
 def check_data(checker: Checker, data: dict[str, Any], lang: str = "sv") -> CheckResult:

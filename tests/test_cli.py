@@ -14,13 +14,13 @@ from tests.conftest import CLEAN_EXAMPLE, DEFECT_EXAMPLE, ROOT, run_styrkoll
 
 def test_text_report_groups_by_severity_and_goal() -> None:
     out = run_styrkoll("check", str(DEFECT_EXAMPLE)).stdout
-    fel, varningar = out.index("FEL (12)"), out.index("VARNINGAR (2)")
+    fel, varningar = out.index("FEL (12)"), out.index("VARNINGAR (21)")
     assert fel < varningar
     section = out[fel:varningar]
     goals = [line.strip() for line in section.splitlines() if line.startswith("  KF ")]
     assert goals[0].startswith("KF 1.1") and goals[1].startswith("KF 1.3")
     assert (
-        "rad 97" in section and "Åtgärd:" in section and "Avläst: förväntat resultat: saknas" in out
+        "rad 100" in section and "Åtgärd:" in section and "Avläst: förväntat resultat: saknas" in out
     )
     assert "REGLER SOM GAV FYND" in out and "Grund:" in out
 
@@ -30,7 +30,7 @@ def test_json_format_carries_findings_and_catalogue() -> None:
     assert proc.returncode == 1
     data = json.loads(proc.stdout)
     result = data["results"][0]
-    assert result["summary"] == {"fel": 12, "varning": 2, "info": 0}
+    assert result["summary"] == {"fel": 12, "varning": 21, "info": 1}
     assert len(result["catalogue"]["hash"]) == 64
     first = result["findings"][0]
     assert set(first) >= {
@@ -56,7 +56,7 @@ def test_junit_format_has_a_case_per_rule_and_failures_for_findings() -> None:
     rules = json.loads(run_styrkoll("rules", "--format", "json").stdout)["rules"]
     assert len(cases) == len(rules)
     failed = sorted(c.get("name", "").split()[0] for c in cases if c.find("failure") is not None)
-    assert failed == ["B4", "B5", "C1", "C3", "I1"]
+    assert failed == ["A3", "B4", "B5", "C1", "C3", "C4", "C5", "C6", "I1"]
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,7 @@ def test_an_unusable_catalogue_exits_3_and_says_where(tmp_path: Path) -> None:
     proc = run_styrkoll("check", "--rules", str(rules), str(CLEAN_EXAMPLE))
     assert proc.returncode == 3
     assert "regelkatalogen kan inte användas" in proc.stderr
-    assert "commitments.yaml rad 84: rules[2].when.all[0].c.$and[1].$nex" in proc.stderr
+    assert "commitments.yaml rad 87: rules[2].when.all[0].c.$and[1].$nex" in proc.stderr
     assert 'har inget fält "folow_up"' in proc.stderr
 
 

@@ -18,9 +18,9 @@ from checks.engine import (
     compile_ruleset,
     fnv1a32,
 )
-from checks.facts import Fact, derive
-from checks.loading import load_plan
-from tests.conftest import CLEAN_EXAMPLE, DEFECT_EXAMPLE
+from checks.facts import Fact
+
+from tests.conftest import CLEAN_DOSSIER, DEFECT_DOSSIER, facts_of
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def engine(catalogue: Catalogue) -> Engine:
 
 def defect_facts() -> list[Fact]:
     """The defect example plus facts that make the negation rules (G1, G2) both fire and hold."""
-    facts = derive(load_plan(DEFECT_EXAMPLE).plan).facts
+    facts = facts_of(DEFECT_DOSSIER)
     extra: list[Fact] = [
         {"kind": "commitment", "ref": "AT-LOOSE", "title": "Lös", "board_goal": "NM-NONE"},
         {"kind": "commitment", "ref": "AT-BARE", "title": "Utan mål"},
@@ -60,7 +60,7 @@ def test_the_compiled_ruleset_puts_the_gate_first_in_every_rule(catalogue: Catal
 
 
 def test_a_plan_where_nothing_fires_is_evaluated_and_its_session_deleted(engine: Engine) -> None:
-    facts = derive(load_plan(CLEAN_EXAMPLE).plan).facts
+    facts = facts_of(CLEAN_DOSSIER)
     assert engine.evaluate(facts) == []
     assert engine.evaluate([]) == []  # no facts at all: only the sentinels fire
     assert not engine.broken
@@ -96,8 +96,12 @@ def test_negation_sees_a_blocking_fact_that_arrives_after_the_fact_it_blocks(
         "title": "A",
         "board_goal": "NM-1",
         "expected_result": "r",
+        "expected_result_figures": "5",
         "way_of_working": "w",
         "follow_up": "f",
+        "resources": "r",
+        "development": "d",
+        "opening": "vi åtar",
     }
     goal: Fact = {"kind": "board_goal", "ref": "NM-1", "title": "N", "council_goal": "1.1"}
     council: Fact = {

@@ -30,7 +30,10 @@ def test_a_finding_carries_place_breadcrumb_evidence_reference_and_remedy(
         "saknar förväntat resultat."
     )
     assert c1.path == "inriktningsmål[0].mål[2].nämndmål[0].åtaganden[0]"
-    assert c1.line == 97
+    assert c1.line == 100
+    assert c1.document == str(DEFECT_EXAMPLE)
+    assert c1.catalogue_version == checker.catalogue.version
+    assert c1.catalogue_hash == checker.catalogue.content_hash
     assert c1.breadcrumb[0].startswith("KF 1 ")
     assert c1.breadcrumb[1] == "KF 1.3 Stockholms livsmiljö ska vara hållbar"
     assert c1.breadcrumb[2].startswith("Nämndmål: Verksamheterna bedrivs")

@@ -71,7 +71,12 @@ def test_a_minimal_plan_loads() -> None:
             MINIMAL + "process:\n  apt: 2011-11-14\n",
             "plan.yaml rad 6: process.apt: ska vara en lista",
         ),
-        (MINIMAL.replace("verksamhetsplan", "budget"), "dokument: ska vara 'verksamhetsplan'"),
+        (
+            MINIMAL.replace("verksamhetsplan", "budget"),
+            'plan.yaml rad 1: dokument: okänd handlingstyp "budget"; ska vara en av: '
+            "verksamhetsplan, riskanalys, internkontrollplan, tjänsteutlåtande, tertialrapport, "
+            "årsrapport, akt",
+        ),
         (MINIMAL + "år: 2013\n", 'plan.yaml rad 5: nyckeln "år" förekommer två gånger'),
         ("- en lista\n- inte en plan\n", "plan.yaml rad 1: dokumentet ska vara en samling fält"),
         ("just text\n", "plan.yaml rad 1: dokumentet ska vara en samling fält"),
