@@ -70,7 +70,12 @@ def main() -> None:
         engine = Engine(checker.catalogue)
         facts = derive(loaded.plan, checker.default_config.settings).facts
         rows.append(("engine alone, in process", timed(lambda: engine.evaluate(facts), runs)))
-        rows.append(("facts alone (derive)", timed(lambda: derive(loaded.plan, checker.default_config.settings), runs)))
+        rows.append(
+            (
+                "facts alone (derive)",
+                timed(lambda: derive(loaded.plan, checker.default_config.settings), runs),
+            )
+        )
         rows.append(
             (
                 "pydantic alone (validate the parsed plan)",

@@ -447,8 +447,7 @@ def content_hash(
         "rules": [r.model_dump(mode="json") for r in sorted(rules, key=lambda r: r.id)],
         "thresholds": {k: t.model_dump(mode="json") for k, t in (thresholds or {}).items()},
         "calendars": [
-            c.model_dump(mode="json", by_alias=True)
-            for _, c in sorted((calendars or {}).items())
+            c.model_dump(mode="json", by_alias=True) for _, c in sorted((calendars or {}).items())
         ],
     }
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

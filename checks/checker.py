@@ -7,13 +7,12 @@ import time
 from dataclasses import dataclass
 
 from checks.catalogue import SEVERITY_RANK, Catalogue, load_catalogue
-from checks.engine import Engine, IsolatedEngine
 from checks.config import OrgConfig, default_config
 from checks.dossier import Dossier, single
+from checks.engine import Engine, IsolatedEngine
 from checks.facts import derive
 from checks.findings import Finding, Sources, build_findings
 from checks.loading import LoadedDocument
-
 
 OUTCOMES_SV: dict[str, str] = {
     "failed": "gav fynd",
@@ -122,16 +121,16 @@ class Checker:
         config = config if config is not None else self.default_config
         base = derive(dossier, config.settings, self.catalogue.calendars.get(dossier.year))
         matches = self.engine.evaluate(base.facts)
-        dropped = set(config.not_selected) | set(config.switched_off) | {
-            r.id for r in self.catalogue.rules if not r.rule.in_force(dossier.year)
-        }
+        dropped = (
+            set(config.not_selected)
+            | set(config.switched_off)
+            | {r.id for r in self.catalogue.rules if not r.rule.in_force(dossier.year)}
+        )
         if dropped:
             matches = [m for m in matches if m[0] not in dropped]
         sources: Sources = {k: (d.source, d.source_map) for k, d in dossier.documents.items()}
         sources["akt"] = (dossier.source, None)
-        findings = build_findings(
-            self.catalogue, base, matches, sources, lang, config.severities
-        )
+        findings = build_findings(self.catalogue, base, matches, sources, lang, config.severities)
         kinds = {str(f["kind"]) for f in base.facts}
         return CheckResult(
             outcomes=rule_outcomes(self.catalogue, kinds, findings, dossier.year, config),

@@ -15,10 +15,10 @@ from typing import NoReturn
 
 from checks.catalogue import Catalogue, CatalogueError, load_catalogue
 from checks.checker import Checker, CheckResult, settle_after_startup
-from checks.engine import EngineError
 from checks.config import load_config
 from checks.documents import json_schemas
 from checks.dossier import load_target
+from checks.engine import EngineError
 from checks.loading import InputError
 from checks.report import render_json, render_junit, render_markdown, render_text
 
@@ -96,9 +96,16 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = sub.add_parser("schema", help="skriv ut JSON-schemat för en handlingstyp")
     schema.add_argument(
-        "kind", nargs="?", default="verksamhetsplan",
-        choices=["verksamhetsplan", "riskanalys", "internkontrollplan", "tjänsteutlåtande",
-                 "tertialrapport"],
+        "kind",
+        nargs="?",
+        default="verksamhetsplan",
+        choices=[
+            "verksamhetsplan",
+            "riskanalys",
+            "internkontrollplan",
+            "tjänsteutlåtande",
+            "tertialrapport",
+        ],
         help="handlingstyp (standard: verksamhetsplan; tertialrapport gäller även årsrapport)",
     )
     return parser

@@ -54,8 +54,9 @@ class OrgConfigFile(BaseModel):
     switched_off: list[SwitchedOff] = Field(default_factory=list, alias="avstängda")
 
 
-Outcome = Literal["failed", "passed", "not_applicable", "not_selected", "switched_off",
-                  "not_in_force"]
+Outcome = Literal[
+    "failed", "passed", "not_applicable", "not_selected", "switched_off", "not_in_force"
+]
 
 
 @dataclass(frozen=True)
@@ -93,9 +94,7 @@ class OrgConfig:
         for rule_id, severity in self.severities.items():
             rule = catalogue.get(rule_id)
             old = rule.rule.severity if rule else "?"
-            out.append(
-                f"{rule_id}: {'allvarlighetsgrad' if sv else 'severity'} {old} → {severity}"
-            )
+            out.append(f"{rule_id}: {'allvarlighetsgrad' if sv else 'severity'} {old} → {severity}")
         for rule_id, reason in self.switched_off.items():
             out.append(f"{rule_id} {'avstängd' if sv else 'switched off'}: {reason}")
         return out
@@ -117,8 +116,9 @@ def load_config(path: str | FsPath, catalogue: Catalogue) -> OrgConfig:
     return parse_config(data, str(path), smap, catalogue)
 
 
-def parse_config(data: dict[str, object], source: str, smap: SourceMap,
-                 catalogue: Catalogue) -> OrgConfig:
+def parse_config(
+    data: dict[str, object], source: str, smap: SourceMap, catalogue: Catalogue
+) -> OrgConfig:
     try:
         parsed = OrgConfigFile.model_validate(data)
     except ValidationError as exc:
@@ -136,13 +136,18 @@ def parse_config(data: dict[str, object], source: str, smap: SourceMap,
     for key, value in parsed.thresholds.items():
         if key not in by_key:
             known = ", ".join(sorted(by_key))
-            raise fail(("trösklar", key), f"okänd tröskel (kända: {known})",
-                       f"unknown threshold (known: {known})")
+            raise fail(
+                ("trösklar", key),
+                f"okänd tröskel (kända: {known})",
+                f"unknown threshold (known: {known})",
+            )
         name, spec = by_key[key]
         if not spec.minimum <= value <= spec.maximum:
-            raise fail(("trösklar", key),
-                       f"ska ligga mellan {_num(spec.minimum)} och {_num(spec.maximum)}",
-                       f"must lie between {_num(spec.minimum)} and {_num(spec.maximum)}")
+            raise fail(
+                ("trösklar", key),
+                f"ska ligga mellan {_num(spec.minimum)} och {_num(spec.maximum)}",
+                f"must lie between {_num(spec.minimum)} and {_num(spec.maximum)}",
+            )
         settings[name] = value
         if value != spec.default:
             changed[name] = (spec.default, value)
@@ -151,20 +156,30 @@ def parse_config(data: dict[str, object], source: str, smap: SourceMap,
             raise fail(("urval", "områden", i), f'okänt område "{code}"', f'unknown area "{code}"')
     for i, rule_id in enumerate(parsed.selection.rules):
         if rule_id not in ids:
-            raise fail(("urval", "regler", i), f'okänd regel "{rule_id}"',
-                       f'unknown rule "{rule_id}"')
+            raise fail(
+                ("urval", "regler", i), f'okänd regel "{rule_id}"', f'unknown rule "{rule_id}"'
+            )
     for rule_id in parsed.severities:
         if rule_id not in ids:
-            raise fail(("allvarlighetsgrad", rule_id), f'okänd regel "{rule_id}"',
-                       f'unknown rule "{rule_id}"')
+            raise fail(
+                ("allvarlighetsgrad", rule_id),
+                f'okänd regel "{rule_id}"',
+                f'unknown rule "{rule_id}"',
+            )
     off: dict[str, str] = {}
     for i, item in enumerate(parsed.switched_off):
         if item.rule not in ids:
-            raise fail(("avstängda", i, "regel"), f'okänd regel "{item.rule}"',
-                       f'unknown rule "{item.rule}"')
+            raise fail(
+                ("avstängda", i, "regel"),
+                f'okänd regel "{item.rule}"',
+                f'unknown rule "{item.rule}"',
+            )
         if item.rule in off:
-            raise fail(("avstängda", i, "regel"), f"{item.rule} är redan avstängd",
-                       f"{item.rule} is already switched off")
+            raise fail(
+                ("avstängda", i, "regel"),
+                f"{item.rule} är redan avstängd",
+                f"{item.rule} is already switched off",
+            )
         off[item.rule] = " ".join(item.reason.split())
 
     sel = parsed.selection
@@ -173,16 +188,18 @@ def parse_config(data: dict[str, object], source: str, smap: SourceMap,
         rule = checked.rule
         picked = (not sel.areas and not sel.rules) or rule.area in sel.areas or rule.id in sel.rules
         severity = parsed.severities.get(rule.id, rule.severity)
-        if sel.min_severity is not None and SEVERITY_RANK[severity] > SEVERITY_RANK[
-            sel.min_severity
-        ]:
+        if (
+            sel.min_severity is not None
+            and SEVERITY_RANK[severity] > SEVERITY_RANK[sel.min_severity]
+        ):
             picked = False
         if not picked:
             not_selected.add(rule.id)
-    severities = {
-        k: v for k, v in parsed.severities.items()
-        if catalogue.get(k) is not None and catalogue.get(k).rule.severity != v  # type: ignore[union-attr]
-    }
+    severities: dict[str, str] = {}
+    for rule_id, severity in parsed.severities.items():
+        found = catalogue.get(rule_id)
+        if found is not None and found.rule.severity != severity:
+            severities[rule_id] = severity
     return OrgConfig(
         organisation=parsed.organisation,
         source=source,

@@ -18,9 +18,7 @@ from checks.model import ID_PATTERN, Element, Plan, Text, Title
 RefId = Annotated[str, Field(pattern=ID_PATTERN)]  # a reference to an element's id
 
 # What a decision concerns: the steering calendar (rules/kalender/) has a window for each.
-Concerns = Literal[
-    "verksamhetsplan", "tertialrapport_1", "tertialrapport_2", "årsrapport", "annat"
-]
+Concerns = Literal["verksamhetsplan", "tertialrapport_1", "tertialrapport_2", "årsrapport", "annat"]
 
 
 class Header(BaseModel):

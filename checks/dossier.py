@@ -142,8 +142,11 @@ def load_manifest(path: FsPath, data: dict[str, Any], smap: SourceMap) -> Dossie
         doc_data, doc_map = parse_data(raw, str(path.parent / listed), fmt)
         if doc_data.get("dokument") == "akt":
             raise InputError(
-                str(path.parent / listed), "en akt kan inte innehålla en annan akt",
-                "a dossier cannot contain another dossier", line=1, path="dokument",
+                str(path.parent / listed),
+                "en akt kan inte innehålla en annan akt",
+                "a dossier cannot contain another dossier",
+                line=1,
+                path="dokument",
             )
         _belongs(dossier, validate_document(doc_data, str(path.parent / listed), doc_map))
     return dossier
@@ -175,8 +178,9 @@ def load_folder(folder: FsPath) -> Dossier:
             )
         loaded.append(validate_document(data, str(path), smap))
     first: Any = next((d for d in loaded if d.kind == "verksamhetsplan"), loaded[0]).document
-    unit = first.unit or next(
-        (d.document.unit for d in loaded if getattr(d.document, "unit", None)), ""
+    unit = str(
+        first.unit
+        or next((d.document.unit for d in loaded if getattr(d.document, "unit", None)), "")
     )
     dossier = Dossier(str(folder), first.year, first.committee, unit)
     for doc in loaded:

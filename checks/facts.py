@@ -279,7 +279,16 @@ class Place:
     """
 
     __slots__ = (
-        "ref", "kind", "path", "order", "element", "parent", "doc", "_labels", "_own_", "_crumbs"
+        "ref",
+        "kind",
+        "path",
+        "order",
+        "element",
+        "parent",
+        "doc",
+        "_labels",
+        "_own_",
+        "_crumbs",
     )
 
     def __init__(
@@ -430,8 +439,12 @@ def _labels(element: Element) -> tuple[str, str, str, str]:
     if other is not None:
         sv, en, attr = other
         text = _clip(str(getattr(element, attr)))
-        return (f'{sv} "{text}"', f'{en} "{text}"', f"{sv.capitalize()}: {_clip(text, 50)}",
-                f"{en.capitalize()}: {_clip(text, 50)}")
+        return (
+            f'{sv} "{text}"',
+            f'{en} "{text}"',
+            f"{sv.capitalize()}: {_clip(text, 50)}",
+            f"{en.capitalize()}: {_clip(text, 50)}",
+        )
     if isinstance(element, BudgetOutcome):
         return ("ekonomin", "the finances", "Ekonomi", "Finances")
     name = type(element).__name__
@@ -557,9 +570,15 @@ def _plan_facts(base: FactBase, plan: Plan) -> None:
         root_place,
     )
     _process_facts(
-        base, "verksamhetsplan", plan.process.decision, plan.process.apt, plan.year, 0,
+        base,
+        "verksamhetsplan",
+        plan.process.decision,
+        plan.process.apt,
+        plan.year,
+        0,
         mbl=((19, plan.process.mbl_19), (11, plan.process.mbl_11)),
-        path=("process",), mbl_path=("process",),
+        path=("process",),
+        mbl_path=("process",),
     )
     elements = iter_elements(plan)
     indicator_ids = {str(e.id) for _, e, _ in elements if isinstance(e, Indicator)}
@@ -900,7 +919,11 @@ def _process_facts(
         fact["decision_day"] = decision.toordinal()
         fact["decision_date"] = decision.isoformat()
     place = Place(
-        ref, fact_kind, path, order, labels=(DOCUMENT_NAMES[kind], DOCUMENT_NAMES_EN[kind]),
+        ref,
+        fact_kind,
+        path,
+        order,
+        labels=(DOCUMENT_NAMES[kind], DOCUMENT_NAMES_EN[kind]),
         doc=kind,
     )
     base.add(fact, place)
@@ -939,8 +962,15 @@ def _mbl_fact(
     label = f"MBL § {section} {day.isoformat()} i {where_sv}"
     base.add(
         fact,
-        Place(ref, "mbl", (*path, f"mbl_{section}"), owner.order, parent=owner,
-              labels=(label, f"MBL s. {section} {day.isoformat()} in {where_sv}"), doc=owner.doc),
+        Place(
+            ref,
+            "mbl",
+            (*path, f"mbl_{section}"),
+            owner.order,
+            parent=owner,
+            labels=(label, f"MBL s. {section} {day.isoformat()} in {where_sv}"),
+            doc=owner.doc,
+        ),
     )
 
 
@@ -960,12 +990,16 @@ def _put(fact: Fact, name: str, text: str | None) -> None:
 def _document_facts(base: FactBase, kind: str, doc: Any, order: int) -> None:
     """The facts of a risk analysis, control plan, decision memo or follow-up report."""
     if isinstance(doc, RiskAnalysis):
-        _process_facts(base, kind, None, [], doc.year, order, doc_date=doc.date,
-                       path=("datum",))
+        _process_facts(base, kind, None, [], doc.year, order, doc_date=doc.date, path=("datum",))
         for i, risk in enumerate(doc.risks, start=1):
             ref, place = _element_place(kind, "risk", risk, ("risker", i - 1), order + i, None)
-            fact: Fact = {"kind": "risk", "ref": ref, "process": risk.process, "risk": risk.risk,
-                          "accepted": risk.accepted}
+            fact: Fact = {
+                "kind": "risk",
+                "ref": ref,
+                "process": risk.process,
+                "risk": risk.risk,
+                "accepted": risk.accepted,
+            }
             for name in ("likelihood", "consequence"):
                 if getattr(risk, name) is not None:
                     fact[name] = getattr(risk, name)
@@ -996,11 +1030,22 @@ def _document_facts(base: FactBase, kind: str, doc: Any, order: int) -> None:
             for risk_id in dict.fromkeys(control.risks):
                 link = f"{ref}:{risk_id}"
                 base.add(
-                    {"kind": "control_risk", "ref": link, "control": ref,
-                     "risk": f"riskanalys/{risk_id}", "risk_id": risk_id},
-                    Place(link, "control_risk", ("kontroller", i, "risker"), n, parent=place,
-                          labels=(f"kopplingen till risk {risk_id}", f"the link to risk {risk_id}"),
-                          doc=kind),
+                    {
+                        "kind": "control_risk",
+                        "ref": link,
+                        "control": ref,
+                        "risk": f"riskanalys/{risk_id}",
+                        "risk_id": risk_id,
+                    },
+                    Place(
+                        link,
+                        "control_risk",
+                        ("kontroller", i, "risker"),
+                        n,
+                        parent=place,
+                        labels=(f"kopplingen till risk {risk_id}", f"the link to risk {risk_id}"),
+                        doc=kind,
+                    ),
                 )
             for j, dev in enumerate(control.deviations):
                 n += 1
@@ -1017,9 +1062,17 @@ def _document_facts(base: FactBase, kind: str, doc: Any, order: int) -> None:
         prep = doc.preparation
         decision = doc.decision
         place = _process_facts(
-            base, kind, decision, prep.apt, doc.year, order, level="nämnd",
-            concerns=doc.concerns, doc_date=doc.date,
-            mbl=((19, prep.mbl_19), (11, prep.mbl_11)), path=("beslutsdatum",),
+            base,
+            kind,
+            decision,
+            prep.apt,
+            doc.year,
+            order,
+            level="nämnd",
+            concerns=doc.concerns,
+            doc_date=doc.date,
+            mbl=((19, prep.mbl_19), (11, prep.mbl_11)),
+            path=("beslutsdatum",),
             mbl_path=("beredning",),
         )
         for council, day, key in (
@@ -1027,22 +1080,35 @@ def _document_facts(base: FactBase, kind: str, doc: Any, order: int) -> None:
             ("funktionshinderrådet", prep.disability_council, "funktionshinderråd"),
         ):
             ref = f"{place.ref}:{key}"
-            cfact: Fact = {"kind": "council_info", "ref": ref, "council": council,
-                           "concerns": doc.concerns}
+            cfact: Fact = {
+                "kind": "council_info",
+                "ref": ref,
+                "council": council,
+                "concerns": doc.concerns,
+            }
             if decision is not None:
                 cfact["decision_date"] = decision.isoformat()
             if day is not None:
                 cfact["informed_date"] = day.isoformat()
                 if decision is not None:
                     cfact["days_before_decision"] = decision.toordinal() - day.toordinal()
-            base.add(cfact, Place(ref, "council_info", ("beredning", key), order, parent=place,
-                                  labels=(council, council), doc=kind))
+            base.add(
+                cfact,
+                Place(
+                    ref,
+                    "council_info",
+                    ("beredning", key),
+                    order,
+                    parent=place,
+                    labels=(council, council),
+                    doc=kind,
+                ),
+            )
         for i, att in enumerate(doc.attachments):
             label = f'bilagan "{_clip(att.title, 50)}"'
             for section, day in ((19, att.mbl_19), (11, att.mbl_11)):
                 if day is not None:
-                    _mbl_fact(base, place, section, day, decision, label, True,
-                              ("bilagor", i))
+                    _mbl_fact(base, place, section, day, decision, label, True, ("bilagor", i))
     elif isinstance(doc, FollowUpReport):
         _report_facts(base, kind, doc, order)
 
@@ -1051,12 +1117,26 @@ def _report_facts(base: FactBase, kind: str, doc: FollowUpReport, order: int) ->
     place = _process_facts(
         base, kind, doc.process.decision, doc.process.apt, doc.year, order, path=("process",)
     )
-    rfact: Fact = {"kind": "report", "ref": f"{kind}/RAPPORT", "doc": kind,
-                   "apt_count": len(doc.process.apt)}
+    rfact: Fact = {
+        "kind": "report",
+        "ref": f"{kind}/RAPPORT",
+        "doc": kind,
+        "apt_count": len(doc.process.apt),
+    }
     _put(rfact, "complaints", doc.complaints)
     _put(rfact, "equality_plan", doc.equality_plan)
-    base.add(rfact, Place(f"{kind}/RAPPORT", "report", ("dokument",), order, parent=None,
-                          labels=(DOCUMENT_NAMES[kind], DOCUMENT_NAMES_EN[kind]), doc=kind))
+    base.add(
+        rfact,
+        Place(
+            f"{kind}/RAPPORT",
+            "report",
+            ("dokument",),
+            order,
+            parent=None,
+            labels=(DOCUMENT_NAMES[kind], DOCUMENT_NAMES_EN[kind]),
+            doc=kind,
+        ),
+    )
     gaps: dict[str, float | None] = {}
     for outcome in doc.indicators:
         gap = None
@@ -1065,8 +1145,9 @@ def _report_facts(base: FactBase, kind: str, doc: FollowUpReport, order: int) ->
             gap = gap if outcome.direction == "högre" else -gap
         gaps[digest(outcome.name)] = gap
     for i, assessment in enumerate(doc.assessments, start=1):
-        ref, aplace = _element_place(kind, "assessment", assessment, ("åtaganden", i - 1),
-                                     order + i, place)
+        ref, aplace = _element_place(
+            kind, "assessment", assessment, ("åtaganden", i - 1), order + i, place
+        )
         linked = [gaps[digest(n)] for n in assessment.indicators if digest(n) in gaps]
         afact: Fact = {
             "kind": "assessment",
@@ -1094,7 +1175,8 @@ def _report_facts(base: FactBase, kind: str, doc: FollowUpReport, order: int) ->
         if b.budget_net is not None and b.outcome_net is not None:
             bfact["deviation_tkr"] = _number(b.outcome_net - b.budget_net)
             if b.budget_net:
-                bfact["deviation_pct"] = round((b.outcome_net - b.budget_net)
-                                               / abs(b.budget_net) * 100, 2)
+                bfact["deviation_pct"] = round(
+                    (b.outcome_net - b.budget_net) / abs(b.budget_net) * 100, 2
+                )
         _put(bfact, "explanation", b.explanation)
         base.add(bfact, Place(ref, "budget_outcome", ("ekonomi",), order, b, place, doc=kind))

@@ -255,6 +255,7 @@ def json_schema() -> dict[str, Any]:
 
 Path = tuple[str | int, ...]
 
+
 def iter_elements(document: BaseModel) -> list[tuple[Path, Element, tuple[Element, ...]]]:
     """Every element of a document in document order, with its path and its ancestors.
 
@@ -306,7 +307,7 @@ def _natural_key(element: Element, up: tuple[Element, ...]) -> str:
     if cls.singleton:
         return cls.prefix
     if cls.numbered:
-        return f"{cls.prefix}{getattr(element, 'number')}"
+        return f"{cls.prefix}{vars(element)['number']}"
     parts = [str(getattr(element, name) or "") for name in cls.key_fields]
     if cls.keyed_by_parent:
         parts.insert(0, up[-1].id if up and up[-1].id else "")

@@ -69,9 +69,7 @@ def _value(value: Any, lang: str) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def render_text(
-    results: Sequence[CheckResult], catalogue: Catalogue, lang: str = "sv"
-) -> str:
+def render_text(results: Sequence[CheckResult], catalogue: Catalogue, lang: str = "sv") -> str:
     """A terminal report: per dossier, findings by severity, then by KF goal in document order."""
     w = _WORDS[lang]
     out: list[str] = []
@@ -90,7 +88,8 @@ def render_text(
         )
         out.append(
             w["outcomes"].format(
-                applied=result.applied, total=result.rule_count,
+                applied=result.applied,
+                total=result.rule_count,
                 passed=result.outcome_count("passed"),
             )
         )

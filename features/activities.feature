@@ -65,3 +65,58 @@ Egenskap: A – Aktiviteter
         """
       När planen kontrolleras
       Så ges inget fynd A2
+
+  Regel: A3 Enheten svarar på nämndens aktiviteter för samtliga enheter
+
+    @A3
+    Scenario: En nämndaktivitet för samtliga enheter utan svar ger en varning
+      Givet att planens första nämndmål har aktiviteten:
+        """
+        titel: Samtliga enheter genomför en brandövning
+        startdatum: 2012-03-01
+        slutdatum: 2012-10-31
+        """
+      När planen kontrolleras
+      Så ges fyndet A3 för aktiviteten "Samtliga enheter genomför en brandövning"
+      Och fyndet har allvarlighetsgraden varning
+
+    @A3
+    Scenario: En nämndaktivitet för alla enheter mitt i meningen utan svar ger en varning
+      Givet att planens första nämndmål har aktiviteten:
+        """
+        titel: Brandövning genomförs av alla enheter
+        """
+      När planen kontrolleras
+      Så ges fyndet A3 för aktiviteten "Brandövning genomförs av alla enheter"
+
+    @A3
+    Scenario: En nämndaktivitet som enheten svarat på håller
+      Givet att planens första nämndmål har aktiviteten:
+        """
+        titel: Samtliga enheter genomför en brandövning
+        enhetens_svar: Avdelningen övar tillsammans med husets övriga hyresgäster i maj.
+        """
+      När planen kontrolleras
+      Så ges inget fynd A3
+
+    @A3
+    Scenario: En nämndaktivitet som en av enhetens aktiviteter svarar mot håller
+      Givet att planens första nämndmål har aktiviteten:
+        """
+        id: AKT-BRAND
+        titel: Samtliga enheter genomför en brandövning
+        """
+      Och att planens första nämndmål har åtagandet:
+        """
+        titel: Vi åtar oss att hålla en trygg arbetsplats
+        förväntat_resultat: Alla medarbetare har övat utrymning senast 31 maj.
+        arbetssätt: Skyddsombudet planerar övningen.
+        uppföljning: I tertialrapport 1.
+        aktiviteter:
+          - titel: Utrymningsövning för avdelningen
+            nämndaktivitet: AKT-BRAND
+            startdatum: 2012-05-01
+            slutdatum: 2012-05-31
+        """
+      När planen kontrolleras
+      Så ges inget fynd A3

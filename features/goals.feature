@@ -86,3 +86,86 @@ Egenskap: G – Målkoppling
         """
       När planen kontrolleras
       Så ges inget fynd G2
+
+  Regel: G3 Varje nämndmål har minst ett åtagande eller en motivering
+
+    @G3
+    Scenario: Ett nämndmål utan åtagande och utan motivering ger en varning
+      Givet att planen har ett nämndmål utanför målkedjan:
+        """
+        titel: Nämndens lokaler ska vara tillgängliga för alla
+        kf_mål: "1.1"
+        """
+      När planen kontrolleras
+      Så ges fyndet G3 för nämndmålet "Nämndens lokaler ska vara tillgängliga för alla"
+      Och fyndet har allvarlighetsgraden varning
+
+    @G3
+    Scenario: Ett nämndmål utan åtagande men med en motivering håller
+      Givet att planen har ett nämndmål utanför målkedjan:
+        """
+        titel: Nämndens lokaler ska vara tillgängliga för alla
+        kf_mål: "1.1"
+        motivering_utan_åtagande: Avdelningen har inga lokaler som allmänheten besöker.
+        """
+      När planen kontrolleras
+      Så ges inget fynd G3
+
+    @G3
+    Scenario: Ett nämndmål med ett åtagande under sig håller
+      När planen kontrolleras
+      Så ges inget fynd G3
+
+  Regel: G4 Nämndmålet gäller planens år
+
+    @G4
+    Scenario: Ett nämndmål för ett annat år än planens ger ett fel
+      Givet att planen har ett nämndmål utanför målkedjan:
+        """
+        titel: Nämndens verksamhet ska ha god kvalitet
+        kf_mål: "1.1"
+        år: 2011
+        motivering_utan_åtagande: Målet gäller nämndens egen verksamhet.
+        """
+      När planen kontrolleras
+      Så ges fyndet G4 för nämndmålet "Nämndens verksamhet ska ha god kvalitet"
+      Och fyndets meddelande nämner "anger år 2011, men planen gäller 2012"
+
+    @G4
+    Scenario: Ett nämndmål för planens år håller
+      Givet att planen har ett nämndmål utanför målkedjan:
+        """
+        titel: Nämndens verksamhet ska ha god kvalitet
+        kf_mål: "1.1"
+        år: 2012
+        motivering_utan_åtagande: Målet gäller nämndens egen verksamhet.
+        """
+      När planen kontrolleras
+      Så ges inget fynd G4
+
+  Regel: G5 Indikatorn gäller planens år
+
+    @G5
+    Scenario: En indikator med ett annat år än planens ger ett fel
+      Givet att planens första KF-mål har indikatorn:
+        """
+        namn: Andel nöjda företagare
+        år: 2010
+        årsmål: 80 %
+        periodicitet: År
+        """
+      När planen kontrolleras
+      Så ges fyndet G5 för indikatorn "Andel nöjda företagare"
+      Och fyndet har allvarlighetsgraden fel
+
+    @G5
+    Scenario: En indikator för planens år håller
+      Givet att planens första KF-mål har indikatorn:
+        """
+        namn: Andel nöjda företagare
+        år: 2012
+        årsmål: 80 %
+        periodicitet: År
+        """
+      När planen kontrolleras
+      Så ges inget fynd G5

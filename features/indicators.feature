@@ -77,3 +77,81 @@ Egenskap: I – Indikatorer
         """
       När planen kontrolleras
       Så ges inget fynd I2
+
+  Regel: I3 Årsmålet är inte svagare än KF:s årsmål
+
+    @I3
+    Scenario: Ett lägre årsmål än KF:s när högre är bättre ger en varning
+      Givet att planens första KF-mål har indikatorn:
+        """
+        namn: Andel nöjda företagare
+        årsmål: 30 %
+        kf_årsmål: 35 %
+        riktning: högre
+        periodicitet: År
+        """
+      När planen kontrolleras
+      Så ges fyndet I3 för indikatorn "Andel nöjda företagare"
+      Och fyndets meddelande är "Indikatorn "Andel nöjda företagare" har årsmålet 30 %, svagare än KF:s årsmål 35 % (högre är bättre)."
+
+    @I3
+    Scenario: Ett högre årsmål än KF:s när lägre är bättre ger en varning
+      Givet att planens första KF-mål har indikatorn:
+        """
+        namn: Sjukfrånvaro
+        årsmål: 6,5
+        kf_årsmål: 5,9
+        riktning: lägre
+        periodicitet: Tertial
+        """
+      När planen kontrolleras
+      Så ges fyndet I3 för indikatorn "Sjukfrånvaro"
+
+    @I3
+    Scenario: Ett årsmål minst lika högt som KF:s håller
+      Givet att planens första KF-mål har indikatorn:
+        """
+        namn: Andel nöjda företagare
+        årsmål: minst 40 %
+        kf_årsmål: 35 %
+        riktning: högre
+        periodicitet: År
+        """
+      När planen kontrolleras
+      Så ges inget fynd I3
+
+  Regel: I4 Årsmålet är ett mål, inte en platshållare
+
+    @I4
+    Scenario: Årsmålet "Fastställs 2012" ger en varning
+      Givet att planens första KF-mål har indikatorn:
+        """
+        namn: Nämndens prognossäkerhet
+        årsmål: Fastställs 2012
+        periodicitet: Tertial
+        """
+      När planen kontrolleras
+      Så ges fyndet I4 för indikatorn "Nämndens prognossäkerhet"
+      Och fyndet har allvarlighetsgraden varning
+
+    @I4
+    Scenario: Årsmålet "Årsmålet tas fram av nämnden" ger en varning
+      Givet att planens första KF-mål har indikatorn:
+        """
+        namn: Nämndens prognossäkerhet
+        årsmål: Årsmålet tas fram av nämnden
+        periodicitet: Tertial
+        """
+      När planen kontrolleras
+      Så ges fyndet I4 för indikatorn "Nämndens prognossäkerhet"
+
+    @I4
+    Scenario: Ett årsmål med ett tal håller
+      Givet att planens första KF-mål har indikatorn:
+        """
+        namn: Nämndens prognossäkerhet
+        årsmål: ±1 %
+        periodicitet: Tertial
+        """
+      När planen kontrolleras
+      Så ges inget fynd I4

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,9 +17,9 @@ from pytest_bdd import given, parsers, then, when
 
 from checks.catalogue import Catalogue, load_catalogue
 from checks.checker import Checker, CheckResult
-from checks.findings import Finding
 from checks.dossier import load_target
 from checks.facts import derive
+from checks.findings import Finding
 from checks.loading import compose_yaml, parse_plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,10 +78,8 @@ def checker(catalogue: Catalogue) -> Iterator[Checker]:
 
 
 @pytest.fixture(scope="session")
-def clean_plan_data() -> dict[str, Any]:
-    data, _ = compose_yaml(CLEAN_EXAMPLE.read_text(encoding="utf-8"), str(CLEAN_EXAMPLE))
-    assert isinstance(data, dict)
-    return data
+def clean_plan_data(clean_dossier_data: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return clean_dossier_data["verksamhetsplan"]
 
 
 def facts_of(path: Path) -> list[dict[str, Any]]:
@@ -98,70 +97,175 @@ def check_data(checker: Checker, data: dict[str, Any], lang: str = "sv") -> Chec
 
 
 # --- Givet -------------------------------------------------------------------------------------
+#
+# A scenario's documents live in `docs`: document kind -> its data, loaded from the clean example
+# dossier and changed by the steps. "planen kontrolleras" checks the plan alone; "akten
+# kontrolleras" writes every document to a folder and checks it as a dossier, like a user would.
+
+GENITIVE = {
+    "planens": "verksamhetsplan",
+    "riskanalysens": "riskanalys",
+    "internkontrollplanens": "internkontrollplan",
+    "tjänsteutlåtandets": "tjänsteutlåtande",
+    "årsrapportens": "årsrapport",
+}
+DEFINITE = {
+    "planen": "verksamhetsplan",
+    "riskanalysen": "riskanalys",
+    "internkontrollplanen": "internkontrollplan",
+    "tjänsteutlåtandet": "tjänsteutlåtande",
+    "årsrapporten": "årsrapport",
+}
+FILES = {
+    "verksamhetsplan": "verksamhetsplan.yaml",
+    "riskanalys": "riskanalys.yaml",
+    "internkontrollplan": "internkontrollplan.yaml",
+    "tjänsteutlåtande": "tjansteutlatande.yaml",
+    "årsrapport": "arsrapport.yaml",
+}
 
 
-@given("en fullständig verksamhetsplan för 2012", target_fixture="plan_data")
-def complete_plan(clean_plan_data: dict[str, Any]) -> dict[str, Any]:
-    return copy.deepcopy(clean_plan_data)
+@pytest.fixture(scope="session")
+def clean_dossier_data() -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for kind, name in FILES.items():
+        path = CLEAN_DOSSIER / name
+        data, _ = compose_yaml(path.read_text(encoding="utf-8"), str(path))
+        assert isinstance(data, dict)
+        out[kind] = data
+    return out
+
+
+@given("en fullständig verksamhetsplan för 2012", target_fixture="docs")
+def complete_plan(clean_dossier_data: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {"verksamhetsplan": copy.deepcopy(clean_dossier_data["verksamhetsplan"])}
+
+
+@given("en fullständig akt för 2012", target_fixture="docs")
+def complete_dossier(clean_dossier_data: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return copy.deepcopy(clean_dossier_data)
 
 
 def _yaml(docstring: str) -> Any:
     return yaml.safe_load(docstring)
 
 
-def _first_council_goal(plan_data: dict[str, Any]) -> dict[str, Any]:
-    goal: dict[str, Any] = plan_data["inriktningsmål"][0]["mål"][0]
+def _first_council_goal(docs: dict[str, Any]) -> dict[str, Any]:
+    goal: dict[str, Any] = docs["verksamhetsplan"]["inriktningsmål"][0]["mål"][0]
     return goal
 
 
 @given("att planens första nämndmål har åtagandet:")
-def add_commitment(plan_data: dict[str, Any], docstring: str) -> None:
-    board_goal = _first_council_goal(plan_data)["nämndmål"][0]
+def add_commitment(docs: dict[str, Any], docstring: str) -> None:
+    board_goal = _first_council_goal(docs)["nämndmål"][0]
     board_goal.setdefault("åtaganden", []).append(_yaml(docstring))
 
 
 @given("att planens första nämndmål har aktiviteten:")
-def add_activity(plan_data: dict[str, Any], docstring: str) -> None:
-    board_goal = _first_council_goal(plan_data)["nämndmål"][0]
+def add_activity(docs: dict[str, Any], docstring: str) -> None:
+    board_goal = _first_council_goal(docs)["nämndmål"][0]
     board_goal.setdefault("aktiviteter", []).append(_yaml(docstring))
 
 
 @given("att planens första KF-mål har indikatorn:")
-def add_indicator(plan_data: dict[str, Any], docstring: str) -> None:
-    _first_council_goal(plan_data).setdefault("indikatorer", []).append(_yaml(docstring))
+def add_indicator(docs: dict[str, Any], docstring: str) -> None:
+    _first_council_goal(docs).setdefault("indikatorer", []).append(_yaml(docstring))
 
 
 @given("att planen har ett åtagande utanför målkedjan:")
-def add_loose_commitment(plan_data: dict[str, Any], docstring: str) -> None:
-    plan_data.setdefault("åtaganden", []).append(_yaml(docstring))
+def add_loose_commitment(docs: dict[str, Any], docstring: str) -> None:
+    docs["verksamhetsplan"].setdefault("åtaganden", []).append(_yaml(docstring))
 
 
 @given("att planen har ett nämndmål utanför målkedjan:")
-def add_loose_board_goal(plan_data: dict[str, Any], docstring: str) -> None:
-    plan_data.setdefault("nämndmål", []).append(_yaml(docstring))
+def add_loose_board_goal(docs: dict[str, Any], docstring: str) -> None:
+    docs["verksamhetsplan"].setdefault("nämndmål", []).append(_yaml(docstring))
 
 
 @given("att budgeten är:")
-def set_budget(plan_data: dict[str, Any], docstring: str) -> None:
-    plan_data["budget"] = _yaml(docstring)
+def set_budget(docs: dict[str, Any], docstring: str) -> None:
+    docs["verksamhetsplan"]["budget"] = _yaml(docstring)
 
 
 @given(parsers.parse("att budgetens {field} är {value}"))
-def set_budget_field(plan_data: dict[str, Any], field: str, value: str) -> None:
-    plan_data["budget"][field] = value
+def set_budget_field(docs: dict[str, Any], field: str, value: str) -> None:
+    docs["verksamhetsplan"]["budget"][field] = value
 
 
 @given(parsers.parse('att planens budgettext är "{text}"'))
-def set_budget_text(plan_data: dict[str, Any], text: str) -> None:
-    plan_data.setdefault("texter", {})["budget"] = text
+def set_budget_text(docs: dict[str, Any], text: str) -> None:
+    docs["verksamhetsplan"].setdefault("texter", {})["budget"] = text
+
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+|\+)\]")
+
+
+def _walk(data: Any, path: str) -> tuple[Any, str | int]:
+    """The container and the last key of a path like `risker[1].riskvärde` or `bilagor[+]`."""
+    parts: list[str | int] = []
+    for name, index in _PART.findall(path):
+        parts.append(name if name else (-1 if index == "+" else int(index)))
+    node = data
+    for part in parts[:-1]:
+        node = node[part]
+    last = parts[-1]
+    if last == -1:  # [+]: append
+        node.append(None)
+        last = len(node) - 1
+    return node, last
+
+
+def _set(docs: dict[str, Any], genitive: str, path: str, value: Any) -> None:
+    node, last = _walk(docs[GENITIVE[genitive]], path)
+    if isinstance(value, dict) and isinstance(node[last] if _has(node, last) else None, dict):
+        node[last].update(value)
+    else:
+        node[last] = value
+
+
+def _has(node: Any, key: str | int) -> bool:
+    return (isinstance(node, dict) and key in node) or (
+        isinstance(node, list) and isinstance(key, int) and key < len(node)
+    )
+
+
+@given(parsers.re(r"att (?P<genitive>\w+) fält (?P<path>\S+) är:$"))
+def set_field_block(docs: dict[str, Any], genitive: str, path: str, docstring: str) -> None:
+    _set(docs, genitive, path, _yaml(docstring))
+
+
+@given(parsers.re(r"att (?P<genitive>\w+) fält (?P<path>\S+) är (?P<value>.+)$"))
+def set_field(docs: dict[str, Any], genitive: str, path: str, value: str) -> None:
+    _set(docs, genitive, path, _yaml(value))
+
+
+@given(parsers.re(r"att (?P<genitive>\w+) fält (?P<path>\S+) saknas$"))
+def drop_field(docs: dict[str, Any], genitive: str, path: str) -> None:
+    node, last = _walk(docs[GENITIVE[genitive]], path)
+    del node[last]
+
+
+@given(parsers.re(r"att akten saknar (?P<definite>\w+)$"))
+def drop_document(docs: dict[str, Any], definite: str) -> None:
+    del docs[DEFINITE[definite]]
 
 
 # --- När ---------------------------------------------------------------------------------------
 
 
 @when("planen kontrolleras", target_fixture="result")
-def run_check(checker: Checker, plan_data: dict[str, Any]) -> CheckResult:
-    return check_data(checker, plan_data)
+def run_check(checker: Checker, docs: dict[str, Any]) -> CheckResult:
+    return check_data(checker, docs["verksamhetsplan"])
+
+
+@when("akten kontrolleras", target_fixture="result")
+def run_dossier_check(checker: Checker, docs: dict[str, Any], tmp_path: Path) -> CheckResult:
+    folder = tmp_path / "akt"
+    folder.mkdir()
+    for kind, data in docs.items():
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        (folder / FILES[kind]).write_text(text, encoding="utf-8")
+    return checker.check(load_target(folder))
 
 
 # --- Så ----------------------------------------------------------------------------------------
@@ -181,6 +285,11 @@ def finding_given(result: CheckResult, rule_id: str, element: str) -> Finding:
 def no_finding(result: CheckResult, rule_id: str) -> None:
     hits = [f.message for f in result.findings if f.rule_id == rule_id]
     assert not hits, f"väntade inget fynd {rule_id}; fick {hits}"
+
+
+@then(parsers.parse("regeln {rule_id} är inte tillämplig"))
+def not_applicable(result: CheckResult, rule_id: str) -> None:
+    assert result.outcomes[rule_id] == "not_applicable", result.outcomes[rule_id]
 
 
 @then(parsers.parse("fyndet har allvarlighetsgraden {severity}"))

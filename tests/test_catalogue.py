@@ -147,7 +147,9 @@ def test_a_retired_id_is_never_reused(tmp_path: Path) -> None:
 
 def test_an_area_file_missing_from_the_list_is_refused(tmp_path: Path) -> None:
     problems = _broken(
-        tmp_path, lambda t: t.replace("[G, C, I, A, B, Q, R, P, F]", "[G, C, I, A, Q, R, P, F]"), "catalogue.yaml"
+        tmp_path,
+        lambda t: t.replace("[G, C, I, A, B, Q, R, P, F]", "[G, C, I, A, Q, R, P, F]"),
+        "catalogue.yaml",
     )
     assert "området B finns som fil men saknas i listan" in problems
 

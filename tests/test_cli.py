@@ -20,7 +20,9 @@ def test_text_report_groups_by_severity_and_goal() -> None:
     goals = [line.strip() for line in section.splitlines() if line.startswith("  KF ")]
     assert goals[0].startswith("KF 1.1") and goals[1].startswith("KF 1.3")
     assert (
-        "rad 100" in section and "Åtgärd:" in section and "Avläst: förväntat resultat: saknas" in out
+        "rad 100" in section
+        and "Åtgärd:" in section
+        and "Avläst: förväntat resultat: saknas" in out
     )
     assert "REGLER SOM GAV FYND" in out and "Grund:" in out
 

@@ -19,7 +19,6 @@ from checks.engine import (
     fnv1a32,
 )
 from checks.facts import Fact
-
 from tests.conftest import CLEAN_DOSSIER, DEFECT_DOSSIER, facts_of
 
 

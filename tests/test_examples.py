@@ -56,7 +56,11 @@ def test_the_defect_plan_alone_gives_its_annotations_but_not_those_needing_the_d
     result = checker.check(load_target(DEFECT_EXAMPLE))
     got = Counter((Path(f.document).name, f.rule_id, f.line or 0) for f in result.findings)
     expected = Counter(
-        {k: n for k, n in annotations(DEFECT_EXAMPLE).items() if result.outcomes[k[1]] != "not_applicable"}
+        {
+            k: n
+            for k, n in annotations(DEFECT_EXAMPLE).items()
+            if result.outcomes[k[1]] != "not_applicable"
+        }
     )
     assert got == expected
     assert result.outcomes["F1"] == "not_applicable"
@@ -70,7 +74,12 @@ def test_the_defect_example_keeps_the_real_defects_of_its_model(checker: Checker
     findings = checker.check(load_target(DEFECT_EXAMPLE)).findings
     by_rule = Counter(f.rule_id for f in findings)
     assert {r: by_rule[r] for r in ("C1", "C3", "I1", "B4", "B5", "C5")} == {
-        "C1": 3, "C3": 3, "I1": 6, "B4": 1, "B5": 1, "C5": 1,
+        "C1": 3,
+        "C3": 3,
+        "I1": 6,
+        "B4": 1,
+        "B5": 1,
+        "C5": 1,
     }
     b4 = next(f for f in findings if f.rule_id == "B4")
     assert b4.message.replace("\u00a0", " ") == (

@@ -1,0 +1,132 @@
+# language: sv
+Egenskap: P – Process och tidsplan
+  Medarbetarna behandlar planen och rapporterna på arbetsplatsträff (APT) före beslut. De
+  fackliga organisationerna informeras enligt MBL § 19 och förhandlar enligt MBL § 11 före
+  nämndens beslut, och råden informeras före beslut om verksamhetsplanen. Besluten fattas i
+  styrkalenderns perioder (rules/kalender/).
+
+  Bakgrund:
+    Givet en fullständig akt för 2012
+
+  Regel: P1 Planen och rapporterna har behandlats på APT före beslut
+
+    @P1
+    Scenario: En årsrapport som behandlats på APT först efter beslutet ger ett fel
+      Givet att årsrapportens fält process.apt är [2013-02-11]
+      När akten kontrolleras
+      Så ges fyndet P1 för årsrapporten
+      Och fyndets meddelande nämner "beslut: 2013-01-31"
+
+    @P1
+    Scenario: En plan utan APT ger ett fel
+      Givet att planens fält process.apt är []
+      När akten kontrolleras
+      Så ges fyndet P1 för verksamhetsplanen
+
+    @P1
+    Scenario: Plan och årsrapport behandlade på APT före beslut håller
+      När akten kontrolleras
+      Så ges inget fynd P1
+
+  Regel: P2 De fackliga organisationerna informerades enligt MBL § 19 före beslutet
+
+    @P2
+    Scenario: Ett tjänsteutlåtande utan information enligt MBL § 19 ger ett fel
+      Givet att tjänsteutlåtandets fält beredning.mbl_19 saknas
+      När akten kontrolleras
+      Så ges fyndet P2 för tjänsteutlåtandet
+      Och fyndets meddelande är "Det framgår inte att de fackliga organisationerna informerades enligt MBL § 19 före beslutet 2012-01-26."
+
+    @P2
+    Scenario: Information enligt MBL § 19 efter beslutet ger ett fel
+      Givet att tjänsteutlåtandets fält beredning.mbl_19 är 2012-01-27
+      När akten kontrolleras
+      Så ges fyndet P2 för tjänsteutlåtandet
+
+    @P2
+    Scenario: Information enligt MBL § 19 före beslutet håller
+      När akten kontrolleras
+      Så ges inget fynd P2
+
+  Regel: P3 Ärendet förhandlades enligt MBL § 11 före beslutet
+
+    @P3
+    Scenario: Ett tjänsteutlåtande utan förhandling enligt MBL § 11 ger ett fel
+      Givet att tjänsteutlåtandets fält beredning.mbl_11 saknas
+      När akten kontrolleras
+      Så ges fyndet P3 för tjänsteutlåtandet
+
+    @P3
+    Scenario: Förhandling samma dag som beslutet är inte före beslutet
+      Givet att tjänsteutlåtandets fält beredning.mbl_11 är 2012-01-26
+      Och att tjänsteutlåtandets fält bilagor[0].mbl_11 är 2012-01-26
+      När akten kontrolleras
+      Så ges fyndet P3 för tjänsteutlåtandet
+
+    @P3
+    Scenario: Förhandling enligt MBL § 11 före beslutet håller
+      När akten kontrolleras
+      Så ges inget fynd P3
+
+  Regel: P4 MBL-stegen ligger nära beslutet
+
+    @P4
+    Scenario: En bilaga med ett MBL-datum ett år före beslutet ger en varning
+      Givet att tjänsteutlåtandets fält bilagor[0].mbl_11 är 2011-01-18
+      När akten kontrolleras
+      Så ges fyndet P4 för MBL § 11 2011-01-18 i bilagan "Protokoll från förhandling enligt MBL § 11"
+      Och fyndets meddelande är "I bilagan "Protokoll från förhandling enligt MBL § 11" anges MBL § 11 den 2011-01-18, 12 månader före beslutet 2012-01-26 (högst 3)."
+
+    @P4
+    Scenario: MBL-steg några veckor före beslutet håller
+      När akten kontrolleras
+      Så ges inget fynd P4
+
+  Regel: P5 Pensionärsrådet och funktionshinderrådet informerades före beslut om verksamhetsplanen
+
+    @P5
+    Scenario: Ett beslut om verksamhetsplanen utan information till funktionshinderrådet ger en varning
+      Givet att tjänsteutlåtandets fält beredning.funktionshinderråd saknas
+      När akten kontrolleras
+      Så ges fyndet P5 för funktionshinderrådet
+      Och fyndet har allvarlighetsgraden varning
+
+    @P5
+    Scenario: Råden informerade före beslutet håller
+      När akten kontrolleras
+      Så ges inget fynd P5
+
+    @P5
+    Scenario: Ett beslut om något annat än verksamhetsplanen kräver inte råden
+      Givet att tjänsteutlåtandets fält avser är annat
+      Och att tjänsteutlåtandets fält beredning.funktionshinderråd saknas
+      När akten kontrolleras
+      Så ges inget fynd P5
+
+  Regel: P6 Beslutet ligger i styrkalenderns period
+
+    @P6
+    Scenario: Ett beslut om verksamhetsplanen i februari ger en varning
+      Givet att tjänsteutlåtandets fält beslutsdatum är 2012-02-09
+      När akten kontrolleras
+      Så ges fyndet P6 för tjänsteutlåtandet
+      Och fyndets meddelande nämner "utanför styrkalenderns period 2011-12-01–2012-01-31"
+
+    @P6
+    Scenario: Ett beslut i styrkalenderns period håller
+      När akten kontrolleras
+      Så ges inget fynd P6
+
+  Regel: P7 Bilagornas MBL-datum stämmer med tjänsteutlåtandet
+
+    @P7
+    Scenario: En bilaga med ett annat MBL-datum än utlåtandet ger ett fel
+      Givet att tjänsteutlåtandets fält bilagor[0].mbl_11 är 2012-01-19
+      När akten kontrolleras
+      Så ges fyndet P7 för MBL § 11 2012-01-19 i bilagan "Protokoll från förhandling enligt MBL § 11"
+      Och fyndets meddelande nämner "men i tjänsteutlåtandet den 2012-01-18"
+
+    @P7
+    Scenario: En bilaga med samma MBL-datum som utlåtandet håller
+      När akten kontrolleras
+      Så ges inget fynd P7
