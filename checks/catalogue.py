@@ -499,6 +499,8 @@ def load_catalogue(directory: str | FsPath | None = None) -> Catalogue:
                     f"{where}: id {rule.id} är pensionerat i catalogue.yaml och får inte "
                     "återanvändas; ge regeln ett nytt id"
                 )
+            if rule.valid_to is not None and rule.valid_to < rule.valid_from:
+                problems.append(f"{where}: valid_to {rule.valid_to} är före valid_from")
             if rule.area != area.area:
                 problems.append(f"{where}: regeln {rule.id} hör inte till område {area.area}")
             result, rule_problems = check_rule(rule, loc)

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from checks.catalogue import SEVERITY_RANK, Catalogue, Severity
 from checks.loading import InputError, SourceMap, parse_data, read_file, validation_error
+from checks.model import render_path
 
 
 class Selection(BaseModel):
@@ -127,8 +128,7 @@ def parse_config(
     areas = {a.code for a in catalogue.areas}
 
     def fail(path: tuple[str | int, ...], sv: str, en: str) -> InputError:
-        rendered = ".".join(str(p) for p in path)
-        return InputError(source, sv, en, line=smap.line_of(path), path=rendered)
+        return InputError(source, sv, en, line=smap.line_of(path), path=render_path(path))
 
     by_key = {t.config_key: (name, t) for name, t in catalogue.thresholds.items()}
     settings = {name: t.default for name, t in catalogue.thresholds.items()}

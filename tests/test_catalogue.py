@@ -13,6 +13,19 @@ from checks.facts import FACT_KINDS
 from tests.conftest import ROOT
 
 REQUIRED_FIRST = ["G1", "G2", "C1", "C2", "C3", "I1", "I2", "A1", "A2", "B1", "B2", "B3", "B4"]
+# Every requirement of ../shared/design/governance-rules.md is a rule; P7 is ours (attachments
+# agree with the memo), G5 splits G4 into goals and indicators.
+GOVERNANCE = {
+    "G": 5,
+    "C": 6,
+    "I": 4,
+    "A": 3,
+    "B": 5,
+    "Q": 5,
+    "R": 5,
+    "P": 7,
+    "F": 5,
+}
 
 
 def test_the_first_rules_are_all_there(catalogue: Catalogue) -> None:
@@ -157,3 +170,96 @@ def test_an_area_file_missing_from_the_list_is_refused(tmp_path: Path) -> None:
 def test_a_rule_in_the_wrong_area_file_is_refused(tmp_path: Path) -> None:
     problems = _broken(tmp_path, lambda t: t.replace("  - id: C3", "  - id: G9"))
     assert "regeln G9 hör inte till område C" in problems
+
+
+def test_every_governance_requirement_is_a_rule(catalogue: Catalogue) -> None:
+    by_area: dict[str, int] = {}
+    for checked in catalogue.rules:
+        by_area[checked.rule.area] = by_area.get(checked.rule.area, 0) + 1
+    assert by_area == GOVERNANCE
+    assert [a.code for a in catalogue.areas] == list(GOVERNANCE)
+
+
+def test_every_rule_states_its_years_and_a_legal_or_policy_source(catalogue: Catalogue) -> None:
+    for checked in catalogue.rules:
+        r = checked.rule
+        assert r.valid_from <= 2008 and r.valid_to is None, r.id
+        assert r.in_force(2012) and not r.in_force(2007)
+        assert any(
+            word in r.reference.sv.lower()
+            for word in ("lag", "ils", "utlåtande", "tidsplan", "skl", "regler", "plan")
+        ), r.id
+
+
+def test_a_rule_out_of_force_for_the_year_does_not_judge(tmp_path: Path) -> None:
+    from checks.checker import Checker
+    from checks.dossier import load_target
+    from tests.conftest import DEFECT_EXAMPLE
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    path = rules / "commitments.yaml"
+    text = path.read_text(encoding="utf-8")
+    # C1 retired after 2011, C3 introduced in 2013: neither judges a 2012 plan
+    text = text.replace("  - id: C1\n", "  - id: C1\n    valid_to: 2011\n", 1)
+    path.write_text(text, encoding="utf-8")
+    start = text.index("  - id: C3\n")
+    end = text.index("  - id: C4\n")
+    block = text[start:end].replace("valid_from: 2008", "valid_from: 2013")
+    path.write_text(text[:start] + block + text[end:], encoding="utf-8")
+    catalogue = load_catalogue(rules)
+    assert catalogue.get("C3") is not None and catalogue.get("C3").rule.valid_from == 2013  # type: ignore[union-attr]
+    with Checker(catalogue, isolated=False) as checker:
+        result = checker.check(load_target(DEFECT_EXAMPLE))
+    assert result.outcomes["C1"] == "not_in_force" and result.outcomes["C3"] == "not_in_force"
+    assert not any(f.rule_id in ("C1", "C3") for f in result.findings)
+    assert result.outcomes["C2"] == "passed"
+
+
+def test_a_rule_that_ends_before_it_starts_is_refused(tmp_path: Path) -> None:
+    problems = _broken(
+        tmp_path, lambda t: t.replace("  - id: C1\n", "  - id: C1\n    valid_to: 2001\n", 1)
+    )
+    assert "rules[0]: valid_to 2001 är före valid_from" in problems
+
+
+def test_thresholds_must_match_the_settings_facts(tmp_path: Path) -> None:
+    problems = _broken(
+        tmp_path, lambda t: t.replace("  mbl_max_months:", "  mbl_max_weeks:"), "catalogue.yaml"
+    )
+    assert "thresholds: ska ange exakt" in problems
+
+
+def test_the_steering_calendar_is_part_of_the_catalogue_and_its_hash(tmp_path: Path) -> None:
+    first = load_catalogue()
+    assert [w.concerns for w in first.calendars[2012].windows] == [
+        "verksamhetsplan",
+        "tertialrapport_1",
+        "tertialrapport_2",
+        "årsrapport",
+    ]
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    path = rules / "kalender" / "2012.yaml"
+    path.write_text(
+        path.read_text("utf-8").replace("till: 2012-05-31", "till: 2012-06-15"), "utf-8"
+    )
+    assert load_catalogue(rules).content_hash != first.content_hash
+    path.write_text(
+        path.read_text("utf-8").replace("till: 2012-06-15", "till: 2012-04-01"), "utf-8"
+    )
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(rules)
+    assert "beslut[1]: till före från" in "\n".join(info.value.problems)
+
+
+def test_a_match_pattern_that_starts_with_dot_star_group_is_refused(tmp_path: Path) -> None:
+    problems = _broken(
+        tmp_path,
+        lambda t: t.replace(
+            "'(.*[ ])?(samtliga|alla) (avdelningar och )?enheter.*'",
+            "'.*(samtliga|alla) (avdelningar och )?enheter.*'",
+        ),
+        "activities.yaml",
+    )
+    assert "mönstret börjar med .*(" in problems

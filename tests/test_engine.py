@@ -202,3 +202,32 @@ def test_an_engine_error_in_the_worker_recycles_it(catalogue: Catalogue) -> None
             isolated.evaluate([{"kind": "commitment", "ref": "A", "title": "x" * (2**20 + 1)}])
         assert isolated.evaluate([]) == []
         assert isolated.pid != first_pid
+
+
+def test_the_engines_regex_misses_a_leading_group_after_dot_star_and_our_form_does_not() -> None:
+    """Measured 2026-11-23: `.*(samtliga|alla) enheter.*` does not match "samtliga enheter ska"
+    (the group at the start of the text); `(.*[ ])?(samtliga|alla) enheter.*` does. The catalogue
+    refuses the first form (see test_catalogue); this test keeps the reason on record."""
+    from types import SimpleNamespace
+
+    def rule(rule_id: str, pattern: str) -> Any:
+        when = {"all": [{"m": {"$and": [{"kind": "t"}, {"$mt": {"x": pattern}}]}}]}
+        return SimpleNamespace(id=rule_id, rule=SimpleNamespace(when=when))
+
+    fake = SimpleNamespace(
+        content_hash="regexcheck" * 7,
+        rules=[
+            rule("X1", ".*(samtliga|alla) enheter.*"),
+            rule("X2", "(.*[ ])?(samtliga|alla) enheter.*"),
+        ],
+    )
+    texts = ["alla enheter", "samtliga enheter ska", "brand hos alla enheter", "inga"]
+    facts: list[Fact] = [{"kind": "t", "ref": f"t{i}", "x": x} for i, x in enumerate(texts)]
+    got: dict[str, set[str]] = {}
+    for rule_id, refs in Engine(fake)._run_batch(facts):  # type: ignore[arg-type]
+        got.setdefault(rule_id, set()).add(texts[int(refs["m"][1:])])
+    assert got["X2"] == {"alla enheter", "samtliga enheter ska", "brand hos alla enheter"}
+    # the defect: a leading match is missed ("samtliga enheter ska"); which ones depends on the
+    # alternatives (with "(avdelningar och )?" added, "alla enheter" is missed as well)
+    assert "samtliga enheter ska" not in got["X1"]
+    assert got["X1"] < got["X2"]
