@@ -19,6 +19,29 @@ from checks.engine import Match
 from checks.facts import FACT_KINDS, FactBase
 from checks.loading import SourceMap
 
+# Fields a rule reads to join or filter, which say nothing to a reader: left out of the evidence.
+INTERNAL_FIELDS = frozenset(
+    {
+        "document",
+        "in_attachment",
+        "level",
+        "doc",
+        "key",
+        "commitment_key",
+        "opening",
+        "report",
+        "title_folded",
+        "annual_target_folded",
+        "board_activity",
+        "risk",
+        "control",
+        "concerns",
+        "day",
+        "decision_day",
+        "from_day",
+        "to_day",
+    }
+)
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
 
 
@@ -143,7 +166,7 @@ def _finding(
     evidence = []
     for alias, field in checked.reads:
         ref = refs.get(alias)
-        if ref is None:
+        if ref is None or field in INTERNAL_FIELDS:
             continue
         place = base.places[ref]
         evidence.append(

@@ -110,8 +110,14 @@ def render_text(results: Sequence[CheckResult], catalogue: Catalogue, lang: str 
                 continue
             out.append(f"{_HEADINGS[lang][severity]} ({len(group)})")
             goals: dict[str, list[Finding]] = {}
-            for finding in sorted(group, key=lambda f: f.line or 0):
-                goals.setdefault(finding.goal, []).append(finding)
+            names = DOCUMENT_NAMES if lang == "sv" else DOCUMENT_NAMES_EN
+            for finding in sorted(group, key=lambda f: (f.document, f.line or 0)):
+                if finding.document_kind == "verksamhetsplan":
+                    heading = finding.goal
+                else:  # the other documents have no goal chain: group by document
+                    name = names.get(finding.document_kind, finding.document_kind)
+                    heading = f"{name[0].upper()}{name[1:]}"
+                goals.setdefault(heading, []).append(finding)
             for goal, findings in goals.items():
                 out.append(f"  {goal or w['outside']}")
                 for f in sorted(findings, key=lambda f: (f.rule_id, f.line or 0)):
@@ -122,7 +128,9 @@ def render_text(results: Sequence[CheckResult], catalogue: Catalogue, lang: str 
                     where = f"{f.document}: {f.path}" if f.path else f.document
                     out.append(f"         {w['place']}: {where}{chain}")
                     read = "; ".join(
-                        f"{e.description}: {_value(e.value, lang)}" for e in f.evidence
+                        dict.fromkeys(
+                            f"{e.description}: {_value(e.value, lang)}" for e in f.evidence
+                        )
                     )
                     if read:
                         out.append(f"         {w['read']}: {read}")
