@@ -138,3 +138,16 @@ def test_docs_rules_md_is_generated_from_the_catalogue_and_not_stale() -> None:
         "docs/rules.md är inaktuell: kör `styrkoll rules --format markdown > docs/rules.md`"
     )
     assert "### C1 Varje åtagande anger förväntat resultat" in generated
+
+
+def test_schema_prints_each_document_kind() -> None:
+    for kind, title in (
+        ("riskanalys", "Risk- och väsentlighetsanalys"),
+        ("tjänsteutlåtande", "Tjänsteutlåtande"),
+        ("tertialrapport", "Uppföljningsrapport"),
+    ):
+        proc = run_styrkoll("schema", kind)
+        assert proc.returncode == 0, proc.stderr
+        schema = json.loads(proc.stdout)
+        assert schema["title"] == title
+        assert "år" in schema["properties"]
