@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from checks.loading import load_plan
+from checks.checker import Checker
+from checks.loading import load_plan, parse_document
 from checks.model import Activity, BoardGoal, Commitment, CouncilGoal, Indicator, iter_elements
 from tests.conftest import DEFECT_EXAMPLE, seed_path
 
@@ -67,3 +68,38 @@ def test_the_example_keeps_the_real_figures_dates_and_defects() -> None:
     assert "20,7 mnkr netto" in seed and "32,9 mnkr netto" in seed
     assert "jämfört med verksamhetsplanen 2010" in seed
     assert "fastställs 2012" in seed
+
+
+MEMO_SEED = "001_3aeb4a2fc20dbf05.txt"
+
+# The 2009 memo as a user would key it in from seed 001: the dates are the seed's, read below.
+MEMO_2009 = """\
+dokument: tjänsteutlåtande
+år: 2009
+nämnd: Hägersten-Liljeholmens stadsdelsnämnd
+ärende: Enheternas verksamhetsplaner och kvalitetsgarantier 2009
+avser: verksamhetsplan
+beredning:
+  mbl_19: 2009-01-13
+  mbl_11: 2009-01-20
+beslutsdatum: 2009-01-29
+bilagor:
+  - titel: Protokollsutdrag från MBL § 11
+    mbl_11: 2008-01-20
+"""
+
+
+def test_the_2009_memos_mbl_appendix_a_year_off_is_caught(checker: Checker) -> None:
+    """Seed 001: § 19 on 13 January, § 11 on 20 January, decision on 29 January 2009, while its
+    appendix 3 is "Protokollsutdrag från MBL § 11 2008-01-20"."""
+    text = seed_path(MEMO_SEED).read_text(encoding="utf-8")
+    assert "§ 19 MBL" in text and "den 29 januari" in text and "den 20 januari" in text
+    assert "Protokollsutdrag från MBL § 11 2008-01-20" in text
+    result = checker.check(parse_document(MEMO_2009.encode(), "tu-2009.yaml"))
+    found = {f.rule_id: f.message for f in result.findings}
+    assert found["P4"] == (
+        'I bilagan "Protokollsutdrag från MBL § 11" anges MBL § 11 den 2008-01-20, '
+        "12 månader före beslutet 2009-01-29 (högst 3)."
+    )
+    assert "P7" in found and "P2" not in found and "P3" not in found
+    assert result.outcomes["P6"] == "not_applicable"  # no steering calendar for 2009
