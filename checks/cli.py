@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+
+import yaml
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -18,6 +20,7 @@ from checks.checker import Checker, CheckResult, settle_after_startup
 from checks.config import load_config
 from checks.documents import json_schemas
 from checks.dossier import load_target
+from checks.importers import load_imported
 from checks.engine import EngineError
 from checks.loading import InputError
 from checks.report import render_json, render_junit, render_markdown, render_text
@@ -65,7 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     check = sub.add_parser(
-        "check", help="kontrollera handlingar: en fil (.yaml, .json), en akt (mapp) eller akt.yaml"
+        "check",
+        help="kontrollera handlingar: en fil (.yaml, .json; .txt, .pdf, .docx importeras), "
+        "en akt (mapp) eller akt.yaml",
     )
     check.add_argument(
         "files", nargs="+", metavar="FIL", help="handling, mapp med en akt, eller akt.yaml"
@@ -84,6 +89,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--lang", choices=["sv", "en"], default="sv", help="språk (standard: sv)")
     check.add_argument("--rules", metavar="MAPP", help="regelkatalog (standard: rules/)")
+
+    imp = sub.add_parser(
+        "import", help="läs en export ur ILS-webb (.txt, .pdf, .docx) och skriv den som YAML"
+    )
+    imp.add_argument(
+        "file", metavar="FIL", help="exporten: en verksamhetsplan eller ett tjänsteutlåtande"
+    )
+    imp.add_argument("-o", "--output", metavar="UT", help="skriv YAML hit (standard: skärmen)")
 
     rules = sub.add_parser("rules", help="lista reglerna, eller visa en med 'rules show ID'")
     rules.add_argument("action", nargs="?", choices=["list", "show"], default="list")
@@ -109,6 +122,24 @@ def _parser() -> argparse.ArgumentParser:
         help="handlingstyp (standard: verksamhetsplan; tertialrapport gäller även årsrapport)",
     )
     return parser
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    """Import an export, validate it, write YAML and say what was found and what was not."""
+    try:
+        loaded, report = load_imported(args.file)
+    except InputError as exc:
+        print(exc.render(), file=sys.stderr)
+        return EXIT_INPUT
+    data = loaded.document.model_dump(mode="json", by_alias=True, exclude_none=True)
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as out:
+            out.write(text)
+    else:
+        sys.stdout.write(text)
+    sys.stderr.write(report.render(args.file))
+    return EXIT_OK
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -218,6 +249,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_check(args)
         if args.command == "rules":
             return _cmd_rules(args)
+        if args.command == "import":
+            return _cmd_import(args)
         print(json.dumps(json_schemas()[args.kind], ensure_ascii=False, indent=2))
         return EXIT_OK
     except CatalogueError as exc:

@@ -152,6 +152,9 @@ class DecisionMemo(Header):
     proposal: list[Title] = Field(default_factory=list, alias="förslag_till_beslut")
     summary: Text = Field(default=None, alias="sammanfattning")
     preparation: Preparation = Field(default_factory=Preparation, alias="beredning")
+    background: Text = Field(default=None, alias="bakgrund")
+    matter: Text = Field(default=None, alias="ärendet")
+    administration_view: Text = Field(default=None, alias="förvaltningens_förslag")
     decision: dt.date | None = Field(default=None, alias="beslutsdatum")
     attachments: list[Attachment] = Field(default_factory=list, alias="bilagor")
 

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from checks.documents import DOCUMENT_NAMES, DecisionMemo
+from checks.importers import IMPORT_SUFFIXES, load_imported
 from checks.loading import (
     InputError,
     LoadedDocument,
@@ -193,6 +194,9 @@ def load_target(path: str | FsPath) -> Dossier:
     fs = FsPath(path)
     if fs.is_dir():
         return load_folder(fs)
+    if fs.suffix.lower() in IMPORT_SUFFIXES:
+        loaded, _ = load_imported(fs)
+        return single(loaded)
     raw, fmt = read_file(fs)
     data, smap = parse_data(raw, str(path), fmt)
     if data.get("dokument") == "akt":

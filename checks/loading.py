@@ -406,8 +406,10 @@ def read_file(path: str | FsPath) -> tuple[bytes, str]:
     if suffix not in (".yaml", ".yml", ".json"):
         raise InputError(
             name,
-            f'okänd filtyp "{suffix or "(ingen)"}"; Styrkoll läser .yaml, .yml och .json',
-            f'unknown file type "{suffix or "(none)"}"; Styrkoll reads .yaml, .yml and .json',
+            f'okänd filtyp "{suffix or "(ingen)"}"; Styrkoll läser .yaml, .yml och .json '
+            "(och importerar .txt, .pdf och .docx)",
+            f'unknown file type "{suffix or "(none)"}"; Styrkoll reads .yaml, .yml and .json '
+            "(and imports .txt, .pdf and .docx)",
         )
     try:
         size = fs.stat().st_size
