@@ -10,18 +10,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-
-import yaml
 from collections.abc import Sequence
 from typing import NoReturn
+
+import yaml
 
 from checks.catalogue import Catalogue, CatalogueError, load_catalogue
 from checks.checker import Checker, CheckResult, settle_after_startup
 from checks.config import load_config
 from checks.documents import json_schemas
 from checks.dossier import load_target
-from checks.importers import load_imported
 from checks.engine import EngineError
+from checks.importers import load_imported
 from checks.loading import InputError
 from checks.report import render_json, render_junit, render_markdown, render_text
 

@@ -139,6 +139,9 @@ def load_manifest(path: FsPath, data: dict[str, Any], smap: SourceMap) -> Dossie
                 line=line,
                 path=f"handlingar[{i}]",
             )
+        if target.suffix.lower() in IMPORT_SUFFIXES:
+            _belongs(dossier, load_imported(path.parent / listed)[0])
+            continue
         raw, fmt = read_file(path.parent / listed)
         doc_data, doc_map = parse_data(raw, str(path.parent / listed), fmt)
         if doc_data.get("dokument") == "akt":
@@ -159,15 +162,20 @@ def load_folder(folder: FsPath) -> Dossier:
     manifest = folder / MANIFEST_NAME
     if manifest.is_file():
         return load_target(manifest)
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES)
+    files = sorted(
+        p for p in folder.iterdir() if p.suffix.lower() in (*DOCUMENT_SUFFIXES, *IMPORT_SUFFIXES)
+    )
     if not files:
         raise InputError(
             str(folder),
-            "mappen innehåller inga handlingar (.yaml, .yml eller .json)",
-            "the folder holds no documents (.yaml, .yml or .json)",
+            "mappen innehåller inga handlingar (.yaml, .yml, .json, .txt, .pdf eller .docx)",
+            "the folder holds no documents (.yaml, .yml, .json, .txt, .pdf or .docx)",
         )
     loaded: list[LoadedDocument] = []
     for path in files:
+        if path.suffix.lower() in IMPORT_SUFFIXES:
+            loaded.append(load_imported(path)[0])
+            continue
         raw, fmt = read_file(path)
         data, smap = parse_data(raw, str(path), fmt)
         if data.get("dokument") == "akt":

@@ -66,6 +66,12 @@ def extract_text(raw: bytes, source: str) -> str:
         return _pdf_text(raw, source)
     if suffix == ".docx":
         return _docx_text(raw, source)
+    if b"\x00" in raw[:8192]:
+        raise InputError(
+            source,
+            "filen är binär, inte text (spara exporten som text, PDF eller Word)",
+            "the file is binary, not text",
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from checks.importers import Imported, ImportReport
-from checks.loading import SourceMap
+from checks.loading import InputError, SourceMap
 from checks.model import Path
 
 FURNITURE = re.compile(
@@ -53,13 +53,10 @@ AMOUNT = re.compile(r"^-?\d{1,3}(?: \d{3})*(?:,\d+)?$")
 APT = re.compile(
     r"behandlats på arbetsplatsträff(?:ar)?\s+den\s+(?P<dates>.+?(?P<year>\d{4}))", re.IGNORECASE
 )
-MONTHS = {
-    m: i
-    for i, m in enumerate(
-        "januari februari mars april maj juni juli augusti september oktober november december".split(),
-        start=1,
-    )
-}
+MONTH_NAMES = (
+    "januari februari mars april maj juni juli augusti september oktober november december"
+)
+MONTHS = {m: i for i, m in enumerate(MONTH_NAMES.split(), start=1)}
 
 
 @dataclass
@@ -179,6 +176,13 @@ class _Parser:
                 continue
             self.step(line)
         self.flush()
+        if not self.in_goals and not self.texts:
+            raise InputError(
+                self.source,
+                "texten liknar varken en verksamhetsplan ur ILS-webb (inga rubriker som "
+                "Inledning eller KF:s INRIKTNINGSMÅL) eller ett tjänsteutlåtande",
+                "the text is neither an ILS-webb operating plan nor a decision memo",
+            )
         self.finish()
         return Imported(self.plan, self.smap, self.report)
 

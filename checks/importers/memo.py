@@ -15,7 +15,7 @@ from typing import Any
 
 from checks.importers import Imported, ImportReport
 from checks.importers.ils import FURNITURE, MONTHS, Line, join_lines
-from checks.loading import SourceMap
+from checks.loading import InputError, SourceMap
 
 HEADINGS = {
     "Förslag till beslut": "förslag_till_beslut",
@@ -93,6 +93,13 @@ def parse_memo(text: str, source: str) -> Imported:
             continue
         sections[current].append(line)
         report.placed_chars += len(stripped)
+
+    if not sections:
+        raise InputError(
+            source,
+            "tjänsteutlåtandet har inga kända rubriker (t.ex. Ärendets beredning)",
+            "the memo has none of the known headings",
+        )
 
     def body(key: str) -> str:
         return join_lines([ln.raw for ln in sections.get(key, [])])
