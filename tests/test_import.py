@@ -239,9 +239,11 @@ def test_join_lines_mends_hyphenation_and_keeps_lists() -> None:
 def test_a_broken_file_is_a_clear_error(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"trasig{suffix}"
     path.write_bytes(b"\x00\xff\xfe garbage \x89PNG")
-    proc = run_styrkoll("check", str(path))
-    assert proc.returncode == 2
-    assert str(path) in proc.stderr and "Traceback" not in proc.stderr
+    for command in ("check", "import"):
+        proc = run_styrkoll(command, str(path))
+        assert proc.returncode == 2, command
+        assert str(path) in proc.stderr and "Traceback" not in proc.stderr
+        assert proc.stdout == ""
 
 
 @settings(
