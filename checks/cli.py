@@ -121,6 +121,9 @@ def _parser() -> argparse.ArgumentParser:
         ],
         help="handlingstyp (standard: verksamhetsplan; tertialrapport gäller även årsrapport)",
     )
+    from service.cli import add_commands
+
+    add_commands(sub)
     return parser
 
 
@@ -251,6 +254,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_rules(args)
         if args.command == "import":
             return _cmd_import(args)
+        if args.command in ("serve", "db", "recheck", "audit"):
+            from service.cli import run
+
+            return run(args)
         print(json.dumps(json_schemas()[args.kind], ensure_ascii=False, indent=2))
         return EXIT_OK
     except CatalogueError as exc:

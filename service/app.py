@@ -1,0 +1,194 @@
+"""The Flask application: `create_app(test_config=None)`.
+
+Configuration comes from the environment: `DATABASE_URL` (default: a SQLite file under
+`instance/`), `SECRET_KEY` (required outside development and tests), `STYRKOLL_MAX_UPLOAD`
+(bytes). Every request gets an id (header `X-Request-Id`) and one structured log line – method,
+path, status, duration, user – never document content.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import os
+import secrets
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, g, request
+from flask_openapi3.models.info import Info
+from flask_openapi3.openapi import OpenAPI
+from pydantic import ValidationError
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.exceptions import HTTPException
+
+from checks.checker import Checker
+from service.errors import ApiError
+
+LOG = logging.getLogger("styrkoll.requests")
+INSTANCE = Path(__file__).resolve().parent.parent / "instance"
+
+
+def default_database_url() -> str:
+    INSTANCE.mkdir(exist_ok=True)
+    return f"sqlite:///{INSTANCE / 'styrkoll.db'}"
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _validation_problem(exc: ValidationError) -> Response:
+    errors = [
+        {"path": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+        for e in exc.errors(include_url=False)
+    ]
+    return ApiError(422, "Ogiltig begäran", "fälten nedan är fel", errors).response(
+        getattr(g, "request_id", "")
+    )
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = OpenAPI(
+        __name__,
+        info=Info(title="Styrkoll API", version="1"),
+        doc_prefix="/api/v1/docs",
+        doc_url="/openapi.json",
+        validation_error_status=422,
+        validation_error_callback=_validation_problem,
+        security_schemes={
+            "token": {"type": "http", "scheme": "bearer"},
+            "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+        },
+    )
+    env = os.environ
+    config: dict[str, Any] = {
+        "DATABASE_URL": env.get("DATABASE_URL") or "",
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "MAX_CONTENT_LENGTH": int(env.get("STYRKOLL_MAX_UPLOAD", str(6 * 1024 * 1024))),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "LOGIN_LIMIT": 5,  # failed logins per user name or address in LOGIN_WINDOW seconds
+        "LOGIN_WINDOW": 900,
+        "DEVELOPMENT": env.get("STYRKOLL_ENV", "production") == "development",
+    }
+    config.update(test_config or {})
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = default_database_url()
+    if not config["SECRET_KEY"]:
+        if not (config.get("TESTING") or config["DEVELOPMENT"]):
+            raise RuntimeError(
+                "SECRET_KEY saknas: sätt miljövariabeln SECRET_KEY (eller STYRKOLL_ENV="
+                "development för lokal utveckling)"
+            )
+        config["SECRET_KEY"] = secrets.token_hex(32)
+    app.config.update(config)
+    if not LOG.handlers:  # one JSON line per request on stderr (gunicorn and `styrkoll serve`)
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        LOG.addHandler(handler)
+        LOG.setLevel(logging.INFO)
+        LOG.propagate = False
+
+    engine = make_engine(app.config["DATABASE_URL"])
+    factory = sessionmaker(engine, expire_on_commit=False)
+    app.extensions["styrkoll_engine"] = engine
+    app.extensions["styrkoll_sessions"] = factory
+
+    def checker() -> Checker:
+        found = app.extensions.get("styrkoll_checker")
+        if found is None:
+            found = Checker()
+            app.extensions["styrkoll_checker"] = found
+            atexit.register(found.close)
+        return found
+
+    app.extensions["styrkoll_get_checker"] = checker
+
+    @app.before_request
+    def _begin() -> None:
+        g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+        g.started = time.perf_counter()
+        g.db = factory()
+        from service.auth import load_user
+
+        load_user(app)
+
+    @app.teardown_request
+    def _end(_exc: BaseException | None) -> None:
+        db: Session | None = g.pop("db", None)
+        if db is not None:
+            db.rollback()
+            db.close()
+
+    @app.after_request
+    def _log(response: Response) -> Response:
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        user = g.get("user")
+        LOG.info(
+            json.dumps(
+                {
+                    "request_id": g.get("request_id"),
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "ms": round(
+                        (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1
+                    ),
+                    "user": user.username if user is not None else None,
+                }
+            )
+        )
+        return response
+
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError) -> Response:
+        return exc.response(g.get("request_id", ""))
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Response:
+        titles = {
+            400: "Felaktig begäran",
+            401: "Inloggning krävs",
+            403: "Otillåtet",
+            404: "Hittades inte",
+            405: "Metoden stöds inte",
+            413: "För stor begäran",
+            415: "Fel innehållstyp",
+            429: "För många försök",
+        }
+        status = exc.code or 500
+        detail = {
+            413: f"högst {app.config['MAX_CONTENT_LENGTH']} byte per begäran",
+            404: "adressen finns inte",
+        }.get(status, "")
+        return ApiError(status, titles.get(status, "Fel"), detail).response(g.get("request_id", ""))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:  # a bug of ours: logged, never shown
+        LOG.exception("unhandled error in request %s", g.get("request_id"))
+        return ApiError(500, "Internt fel", "felet är loggat med begärans id").response(
+            g.get("request_id", "")
+        )
+
+    from service.api import register
+
+    register(app)
+    return app

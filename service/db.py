@@ -1,0 +1,172 @@
+"""The service's tables, as SQLAlchemy 2.0 typed models. The schema itself is made by Alembic
+(`service/migrations/`); a test proves the models and the migrations agree.
+
+Documents are immutable versions per unit, year and kind; check runs and their findings are
+appended, never edited; decisions follow a finding's fingerprint; the audit log is a hash chain.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class OrgUnit(Base):
+    """nämnd → förvaltning → avdelning → enhet."""
+
+    __tablename__ = "org_unit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(20))  # nämnd, förvaltning, avdelning, enhet
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
+
+    __table_args__ = (UniqueConstraint("parent_id", "name", name="uq_org_unit_name"),)
+
+
+class User(Base):
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))  # enhet, controller, revisor, admin
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class ApiToken(Base):
+    """A hashed API token: the token itself is shown once and never stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LoginAttempt(Base):
+    """Failed logins per user name and address, for rate limiting across worker processes."""
+
+    __tablename__ = "login_attempt"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DocumentSeries(Base):
+    """One unit's documents of one kind and year; `last_version` hands out version numbers."""
+
+    __tablename__ = "document_series"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(40))
+    last_version: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (UniqueConstraint("unit_id", "year", "kind", name="uq_series"),)
+
+
+class DocumentVersion(Base):
+    __tablename__ = "document_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("document_series.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(300))
+    media_type: Mapped[str] = mapped_column(String(100))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    original: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    series: Mapped[DocumentSeries] = relationship()
+
+    __table_args__ = (UniqueConstraint("series_id", "version", name="uq_version"),)
+
+
+class CheckRun(Base):
+    __tablename__ = "check_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_version.id"), index=True)
+    catalogue_version: Mapped[str] = mapped_column(String(20))
+    catalogue_hash: Mapped[str] = mapped_column(String(64))
+    input_hash: Mapped[str] = mapped_column(String(64))
+    duration_ms: Mapped[float] = mapped_column()
+    outcomes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FindingRow(Base):
+    __tablename__ = "finding"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("check_run.id"), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(32), index=True)
+    rule_id: Mapped[str] = mapped_column(String(8))
+    severity: Mapped[str] = mapped_column(String(10))
+    message: Mapped[str] = mapped_column(Text)
+    element: Mapped[str] = mapped_column(Text)
+    path: Mapped[str] = mapped_column(Text)
+    line: Mapped[int | None] = mapped_column(Integer)
+    change: Mapped[str] = mapped_column(String(12))  # new, persisting
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Decision(Base):
+    """A response or an exception on a finding, by its fingerprint in one document series."""
+
+    __tablename__ = "decision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("document_series.id"), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # will_fix, comment, accepted_risk, ...
+    text: Mapped[str] = mapped_column(Text)
+    expires: Mapped[date | None] = mapped_column(Date)
+    requested_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    state: Mapped[str] = mapped_column(String(12))  # recorded, requested, approved
+
+
+class AuditEntry(Base):
+    """An append-only log entry, chained to the previous one by hash."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(200))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

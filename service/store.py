@@ -1,0 +1,305 @@
+"""What the service does with documents, runs, findings and decisions – independent of HTTP.
+
+Every function works in the caller's session and transaction and appends its audit entries
+there, so a change and its audit entry commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path as FsPath
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from checks.checker import Checker, CheckResult
+from checks.dossier import single
+from checks.importers import IMPORT_SUFFIXES, import_file
+from checks.loading import InputError, LoadedDocument, parse_data, validate_document
+from service import audit
+from service.db import (
+    CheckRun,
+    Decision,
+    DocumentSeries,
+    DocumentVersion,
+    FindingRow,
+    OrgUnit,
+    User,
+    utcnow,
+)
+
+EXCEPTION_KINDS = ("accepted_risk", "not_applicable")
+RESPONSE_KINDS = ("will_fix", "comment")
+
+
+def parse_upload(raw: bytes, filename: str) -> LoadedDocument:
+    """Bytes as uploaded → a validated document, or an `InputError` with the place."""
+    suffix = FsPath(filename).suffix.lower()
+    if suffix in IMPORT_SUFFIXES:
+        imported = import_file(raw, filename)
+        return validate_document(imported.data, filename, imported.source_map)
+    data, smap = parse_data(raw, filename, "json" if suffix == ".json" else "yaml")
+    return validate_document(data, filename, smap)
+
+
+def descendants(session: Session, root_id: int) -> set[int]:
+    """The ids of an org unit and everything below it."""
+    found = {root_id}
+    frontier = [root_id]
+    while frontier:
+        children = (
+            session.execute(select(OrgUnit.id).where(OrgUnit.parent_id.in_(frontier)))
+            .scalars()
+            .all()
+        )
+        frontier = [c for c in children if c not in found]
+        found.update(frontier)
+    return found
+
+
+def readable_units(session: Session, user: User) -> set[int] | None:
+    """Units whose documents the user may read; None means all."""
+    if user.role in ("revisor", "admin"):
+        return None
+    if user.org_unit_id is None:
+        return set()
+    if user.role == "enhet":
+        return {user.org_unit_id}
+    return descendants(session, user.org_unit_id)
+
+
+def can_read(session: Session, user: User, unit_id: int) -> bool:
+    units = readable_units(session, user)
+    return units is None or unit_id in units
+
+
+@dataclass
+class Upload:
+    version: DocumentVersion
+    run: CheckRun
+    findings: list[FindingRow]
+    resolved: list[FindingRow]
+
+
+def _next_version(session: Session, unit_id: int, year: int, kind: str) -> DocumentSeries:
+    """The series row, locked, with `last_version` incremented: numbers are unique and
+    consecutive under concurrent uploads (the row lock serialises them)."""
+    for _ in range(5):
+        series = session.execute(
+            select(DocumentSeries)
+            .where(
+                DocumentSeries.unit_id == unit_id,
+                DocumentSeries.year == year,
+                DocumentSeries.kind == kind,
+            )
+            .with_for_update()
+        ).scalar_one_or_none()
+        if series is not None:
+            session.execute(
+                update(DocumentSeries)
+                .where(DocumentSeries.id == series.id)
+                .values(last_version=DocumentSeries.last_version + 1)
+            )
+            session.refresh(series)
+            return series
+        try:
+            with session.begin_nested():
+                session.add(DocumentSeries(unit_id=unit_id, year=year, kind=kind, last_version=0))
+        except IntegrityError:
+            continue  # another request created it first: lock theirs
+    raise RuntimeError("could not create the document series")
+
+
+def store_version(
+    session: Session,
+    checker: Checker,
+    user: User,
+    unit: OrgUnit,
+    raw: bytes,
+    filename: str,
+    media_type: str,
+) -> Upload:
+    """Validate, store as the next immutable version, check at once, compare with the previous."""
+    loaded = parse_upload(raw, filename)
+    doc: Any = loaded.document
+    stated_unit = getattr(doc, "unit", None)
+    if stated_unit is not None and stated_unit != unit.name:
+        raise InputError(
+            filename,
+            f'handlingen gäller enheten "{stated_unit}", men laddades upp för "{unit.name}"',
+            f'the document is for the unit "{stated_unit}", but was uploaded for "{unit.name}"',
+            line=loaded.source_map.line_of(("enhet",)),
+            path="enhet",
+        )
+    series = _next_version(session, unit.id, doc.year, loaded.kind)
+    version = DocumentVersion(
+        series_id=series.id,
+        version=series.last_version,
+        filename=filename,
+        media_type=media_type,
+        content_hash=hashlib.sha256(raw).hexdigest(),
+        original=raw,
+        uploaded_by=user.id,
+    )
+    session.add(version)
+    session.flush()
+    audit.append(
+        session,
+        user.username,
+        "upload",
+        f"version:{version.id}",
+        {
+            "unit": unit.id,
+            "year": doc.year,
+            "kind": loaded.kind,
+            "version": version.version,
+            "sha256": version.content_hash,
+        },
+    )
+    run, findings, resolved = run_check(session, checker, version, loaded, user.username)
+    return Upload(version, run, findings, resolved)
+
+
+def latest_run(session: Session, version_id: int) -> CheckRun | None:
+    return session.execute(
+        select(CheckRun)
+        .where(CheckRun.version_id == version_id)
+        .order_by(CheckRun.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def previous_version(session: Session, version: DocumentVersion) -> DocumentVersion | None:
+    return session.execute(
+        select(DocumentVersion)
+        .where(
+            DocumentVersion.series_id == version.series_id,
+            DocumentVersion.version < version.version,
+        )
+        .order_by(DocumentVersion.version.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def findings_of(session: Session, run: CheckRun | None) -> list[FindingRow]:
+    if run is None:
+        return []
+    return list(
+        session.execute(
+            select(FindingRow).where(FindingRow.run_id == run.id).order_by(FindingRow.id)
+        ).scalars()
+    )
+
+
+def run_check(
+    session: Session,
+    checker: Checker,
+    version: DocumentVersion,
+    loaded: LoadedDocument | None,
+    actor: str,
+) -> tuple[CheckRun, list[FindingRow], list[FindingRow]]:
+    """A new run of one version; findings marked new or persisting against the previous run of
+    this version (a re-check) or else of the previous version. Returns the resolved ones too."""
+    if loaded is None:
+        loaded = parse_upload(version.original, version.filename)
+    result: CheckResult = checker.check(single(loaded))
+    before_run = latest_run(session, version.id)
+    if before_run is None:
+        prev = previous_version(session, version)
+        before_run = latest_run(session, prev.id) if prev is not None else None
+    before = {f.fingerprint: f for f in findings_of(session, before_run)}
+    run = CheckRun(
+        version_id=version.id,
+        catalogue_version=result.catalogue_version,
+        catalogue_hash=result.catalogue_hash,
+        input_hash=version.content_hash,
+        duration_ms=round(result.duration_ms, 3),
+        outcomes=result.outcomes,
+    )
+    session.add(run)
+    session.flush()
+    now = utcnow()
+    rows: list[FindingRow] = []
+    for f in result.findings:
+        old = before.get(f.fingerprint)
+        row = FindingRow(
+            run_id=run.id,
+            fingerprint=f.fingerprint,
+            rule_id=f.rule_id,
+            severity=f.severity,
+            message=f.message,
+            element=f.element,
+            path=f.path,
+            line=f.line,
+            change="persisting" if old is not None else "new",
+            first_seen_at=old.first_seen_at if old is not None else now,
+        )
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    fingerprints = {f.fingerprint for f in result.findings}
+    resolved = [f for fp, f in before.items() if fp not in fingerprints]
+    audit.append(
+        session,
+        actor,
+        "check_run",
+        f"run:{run.id}",
+        {
+            "version": version.id,
+            "catalogue": result.catalogue_version,
+            "catalogue_hash": result.catalogue_hash,
+            "findings": len(rows),
+            "new": sum(r.change == "new" for r in rows),
+            "resolved": len(resolved),
+        },
+    )
+    return run, rows, resolved
+
+
+def current_versions(session: Session, year: int | None = None) -> Iterable[DocumentVersion]:
+    """The newest version of every series (of one year)."""
+    newest = (
+        select(DocumentVersion.series_id, func.max(DocumentVersion.version).label("v"))
+        .group_by(DocumentVersion.series_id)
+        .subquery()
+    )
+    query = select(DocumentVersion).join(
+        newest,
+        (DocumentVersion.series_id == newest.c.series_id) & (DocumentVersion.version == newest.c.v),
+    )
+    if year is not None:
+        query = query.join(DocumentSeries).where(DocumentSeries.year == year)
+    return session.execute(query.order_by(DocumentVersion.id)).scalars().all()
+
+
+def finding_status(
+    session: Session, series_id: int, fingerprint: str, today: date | None = None
+) -> tuple[str, Decision | None]:
+    """active, exception (approved and not expired), exception_expired, or requested."""
+    today = today or date.today()
+    decisions = (
+        session.execute(
+            select(Decision)
+            .where(
+                Decision.series_id == series_id,
+                Decision.fingerprint == fingerprint,
+                Decision.kind.in_(EXCEPTION_KINDS),
+            )
+            .order_by(Decision.id.desc())
+        )
+        .scalars()
+        .all()
+    )
+    for d in decisions:
+        if d.state == "approved":
+            if d.expires is not None and d.expires < today:
+                return "exception_expired", d
+            return "exception", d
+    if any(d.state == "requested" for d in decisions):
+        return "exception_requested", decisions[0]
+    return "active", None
