@@ -4,7 +4,7 @@ flask-openapi3 generates the OpenAPI document (`/api/v1/docs/openapi.json`, Swag
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from flask import Flask, Response, current_app, g, jsonify, request
@@ -144,6 +144,12 @@ class CheckQuery(BaseModel):
 # --- helpers -----------------------------------------------------------------------------------
 
 
+def iso(value: datetime) -> str:
+    """UTC, the same on SQLite (which drops the zone) and PostgreSQL."""
+    aware = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.isoformat()
+
+
 def _version_json(v: DocumentVersion) -> dict[str, Any]:
     return {
         "id": v.id,
@@ -155,7 +161,7 @@ def _version_json(v: DocumentVersion) -> dict[str, Any]:
         "media_type": v.media_type,
         "sha256": v.content_hash,
         "uploaded_by": v.uploaded_by,
-        "uploaded_at": v.uploaded_at.isoformat(),
+        "uploaded_at": iso(v.uploaded_at),
     }
 
 
@@ -171,7 +177,7 @@ def _finding_json(f: FindingRow, status: str = "active") -> dict[str, Any]:
         "path": f.path,
         "line": f.line,
         "change": f.change,
-        "first_seen_at": f.first_seen_at.isoformat(),
+        "first_seen_at": iso(f.first_seen_at),
         "status": status,
     }
 
@@ -385,7 +391,7 @@ def get_run(path: RunPath) -> Response:
             "input_hash": run.input_hash,
             "duration_ms": run.duration_ms,
             "outcomes": run.outcomes,
-            "created_at": run.created_at.isoformat(),
+            "created_at": iso(run.created_at),
             "findings": [_finding_json(f) for f in store.findings_of(db(), run)],
         }
     )

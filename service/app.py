@@ -111,6 +111,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["styrkoll_engine"] = engine
     app.extensions["styrkoll_sessions"] = factory
 
+    if app.config.get("CHECKER") is not None:  # tests share one checker across apps
+        app.extensions["styrkoll_checker"] = app.config["CHECKER"]
+
     def checker() -> Checker:
         found = app.extensions.get("styrkoll_checker")
         if found is None:

@@ -21,6 +21,7 @@ DEMO_PASSWORD = "styrkoll-demo"  # noqa: S105 - a printed demo password, not a s
 DEMO_USERS = (
     ("enhet", "enhet", "Administrativa avdelningen"),
     ("enhet2", "enhet", "Ekonomienheten"),
+    ("enhet3", "enhet", "Äldreomsorgen Skärholmen"),
     ("controller", "controller", "Hägersten-Liljeholmens stadsdelsförvaltning"),
     ("controller2", "controller", "Hägersten-Liljeholmens stadsdelsförvaltning"),
     ("revisor", "revisor", None),
@@ -63,13 +64,21 @@ def load_demo(session: Session, checker: Checker, with_documents: bool = True) -
         uploader = session.execute(select(User).where(User.username == "enhet")).scalar_one()
         unit = session.get(OrgUnit, units["Administrativa avdelningen"])
         assert unit is not None
+        defects = EXAMPLES / "akt-2012-brister"
         for path in (
-            EXAMPLES / "akt-2012-brister" / "verksamhetsplan.yaml",
-            EXAMPLES / "akt-2012" / "verksamhetsplan.yaml",
-            EXAMPLES / "akt-2012-brister" / "riskanalys.yaml",
+            defects / "verksamhetsplan.yaml",
+            EXAMPLES / "akt-2012" / "verksamhetsplan.yaml",  # version 2: the defects fixed
+            defects / "riskanalys.yaml",
+            defects / "internkontrollplan.yaml",
+            defects / "tjansteutlatande.yaml",
+            defects / "arsrapport.yaml",
         ):
             store.store_version(
                 session, checker, uploader, unit, path.read_bytes(), path.name, "application/yaml"
             )
+        # documents uploaded earlier were checked before the later ones existed: check the
+        # year again so the cross-document rules judge the whole dossier (`styrkoll recheck`)
+        for version in store.current_versions(session, 2012):
+            store.run_check(session, checker, version, None, "demo")
     session.commit()
     return units

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from checks.checker import Checker, CheckResult
-from checks.dossier import single
+from checks.dossier import Dossier
 from checks.importers import IMPORT_SUFFIXES, import_file
 from checks.loading import InputError, LoadedDocument, parse_data, validate_document
 from service import audit
@@ -207,7 +207,8 @@ def run_check(
     this version (a re-check) or else of the previous version. Returns the resolved ones too."""
     if loaded is None:
         loaded = parse_upload(version.original, version.filename)
-    result: CheckResult = checker.check(single(loaded))
+    result: CheckResult = checker.check(dossier_for(session, version, loaded))
+    result_findings = [f for f in result.findings if f.document_kind == loaded.kind]
     before_run = latest_run(session, version.id)
     if before_run is None:
         prev = previous_version(session, version)
@@ -225,7 +226,7 @@ def run_check(
     session.flush()
     now = utcnow()
     rows: list[FindingRow] = []
-    for f in result.findings:
+    for f in result_findings:
         old = before.get(f.fingerprint)
         row = FindingRow(
             run_id=run.id,
@@ -242,7 +243,7 @@ def run_check(
         session.add(row)
         rows.append(row)
     session.flush()
-    fingerprints = {f.fingerprint for f in result.findings}
+    fingerprints = {f.fingerprint for f in result_findings}
     resolved = [f for fp, f in before.items() if fp not in fingerprints]
     audit.append(
         session,
@@ -259,6 +260,31 @@ def run_check(
         },
     )
     return run, rows, resolved
+
+
+def dossier_for(session: Session, version: DocumentVersion, loaded: LoadedDocument) -> Dossier:
+    """The unit's dossier for the year as it stands with this version: the newest version of
+    every other kind beside it, so cross-document rules (F1, R3, P7 …) judge too."""
+    series = version.series
+    unit = session.get(OrgUnit, series.unit_id)
+    doc: Any = loaded.document
+    dossier = Dossier(
+        source=f"{unit.name if unit else series.unit_id} {series.year}",
+        year=series.year,
+        committee=doc.committee,
+        unit=unit.name if unit else "",
+        documents={loaded.kind: loaded},
+    )
+    for other in current_versions(session, series.year):
+        if other.series.unit_id != series.unit_id or other.series_id == series.id:
+            continue
+        try:
+            dossier.documents.setdefault(
+                other.series.kind, parse_upload(other.original, other.filename)
+            )
+        except InputError:  # stored versions were valid when stored; a changed model may refuse
+            continue
+    return dossier
 
 
 def current_versions(session: Session, year: int | None = None) -> Iterable[DocumentVersion]:

@@ -305,3 +305,54 @@ def finding_mentions(finding: Finding, text: str) -> None:
 @then(parsers.parse('fyndets meddelande är "{text}"'))
 def finding_message(finding: Finding, text: str) -> None:
     assert finding.message.replace("\u00a0", " ") == text
+
+
+# --- the service: an app per test on SQLite, and on PostgreSQL when it is configured -------------
+
+PG_URL = os.environ.get("STYRKOLL_TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+def _pg_database() -> Iterator[str]:
+    """A fresh database on the configured server, dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    name = f"styrkoll_t_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
+            ), {"n": name})
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'styrkoll.db'}"
+    else:
+        yield from _pg_database()
+
+
+@pytest.fixture
+def service_app(database_url: str, checker: Checker) -> Iterator[Any]:
+    """A migrated database with the demo organisation and documents, and the app on it."""
+    from service.app import create_app
+    from service.demo import load_demo
+    from service.migrate import upgrade
+
+    upgrade(database_url)
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "CHECKER": checker})
+    with app.extensions["styrkoll_sessions"]() as session:
+        load_demo(session, checker)
+    yield app
+    app.extensions["styrkoll_engine"].dispose()
