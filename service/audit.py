@@ -1,8 +1,8 @@
 """The audit trail: every change appended as an entry whose hash covers the previous entry's hash,
 so an entry changed, removed or inserted in the database breaks the chain (`verify`).
 
-Appending takes a lock on the chain's last entry (PostgreSQL: `SELECT … FOR UPDATE`; SQLite
-serialises writers anyway), so concurrent requests cannot fork the chain.
+Appending takes a transaction-wide advisory lock on PostgreSQL (SQLite serialises writers
+anyway), so concurrent requests cannot fork the chain.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from service.db import AuditEntry, utcnow
@@ -43,6 +43,10 @@ def append(
     session: Session, actor: str, action: str, subject: str, details: dict[str, Any] | None = None
 ) -> AuditEntry:
     """Add an entry in the caller's transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        # one appender at a time across all transactions, held until commit: `FOR UPDATE` on
+        # the last row alone would let two transactions chain to the same predecessor
+        session.execute(text("SELECT pg_advisory_xact_lock(7402611)"))
     last = session.execute(
         select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1).with_for_update()
     ).scalar_one_or_none()

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from service.auth import new_token
 from service.db import AuditEntry, CheckRun, Decision, DocumentVersion, FindingRow, OrgUnit, User
 from service.demo import DEMO_PASSWORD
-from tests.conftest import CLEAN_EXAMPLE, DEFECT_EXAMPLE, MINIMAL_PLAN, run_styrkoll
+from tests.conftest import CLEAN_EXAMPLE, DEFECT_EXAMPLE, MINIMAL_PLAN
 
 YAML = "application/yaml"
 
