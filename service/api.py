@@ -1,6 +1,6 @@
 """The HTTP API under /api/v1, one blueprint per concern, described by pydantic models from which
-flask-openapi3 generates the OpenAPI document (`/api/v1/docs/openapi.json`, Swagger UI at
-`/api/v1/docs/swagger`, its assets shipped by the flask-openapi3-swagger package: no CDN)."""
+flask-openapi3 generates the OpenAPI document (`/api/v1/openapi.json`, Swagger UI at
+`/api/v1/swagger`, its assets shipped by the flask-openapi3-swagger package: no CDN)."""
 
 from __future__ import annotations
 

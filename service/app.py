@@ -68,7 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = OpenAPI(
         __name__,
         info=Info(title="Styrkoll API", version="1"),
-        doc_prefix="/api/v1/docs",
+        doc_prefix="/api/v1",
         doc_url="/openapi.json",
         validation_error_status=422,
         validation_error_callback=_validation_problem,

@@ -94,7 +94,7 @@ def _serve(url: str, args: argparse.Namespace) -> int:
             load_demo(session, app.extensions["styrkoll_get_checker"]())
     base = f"http://{args.host}:{args.port}"
     print(f"Styrkoll kör på {base} (databas: {url})")
-    print(f"  API-dokumentation: {base}/api/v1/docs/swagger")
+    print(f"  API-dokumentation: {base}/api/v1/swagger")
     print(f"  Logga in: POST {base}/api/v1/auth/login med JSON {{username, password}}")
     if not args.no_demo:
         print(f"  Demoanvändare (lösenord {DEMO_PASSWORD}):")

@@ -415,7 +415,7 @@ def test_recheck_adds_runs_and_never_edits_old_ones(service_app: Flask, database
 
 def test_openapi_and_its_docs_page_are_served_without_a_cdn(service_app: Flask) -> None:
     client = service_app.test_client()
-    spec = client.get("/api/v1/docs/openapi.json").json
+    spec = client.get("/api/v1/openapi.json").json
     assert spec["openapi"].startswith("3")  # type: ignore[index]
     for path in (
         "/api/v1/documents",
@@ -425,9 +425,65 @@ def test_openapi_and_its_docs_page_are_served_without_a_cdn(service_app: Flask) 
         "/api/v1/audit",
     ):
         assert path in spec["paths"], path  # type: ignore[index]
-    page = client.get("/api/v1/docs/swagger").get_data(as_text=True)
+    page = client.get("/api/v1/swagger").get_data(as_text=True)
     assert "unpkg" not in page and "cdn" not in page.lower()
     import re
 
     for asset in re.findall(r'(?:src|href)="(/[^"]+\.(?:js|css))"', page):
         assert client.get(asset).status_code == 200, asset
+
+
+def test_readyz_says_when_the_database_is_unreachable(tmp_path: Any, checker: Any) -> None:
+    from service.app import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "CHECKER": checker,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'no' / 'such' / 'dir' / 'x.db'}",
+        }
+    )
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    response = client.get("/readyz")
+    assert response.status_code == 503 and response.json["detail"] == "databasen svarar inte"  # type: ignore[index]
+
+
+def test_request_logs_carry_the_request_id_and_never_the_document(service_app: Flask) -> None:
+    import io
+    import json
+    import logging
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    log = logging.getLogger("styrkoll.requests")
+    log.addHandler(handler)
+    try:
+        token = tokens(service_app)["enhet"]
+        unit = unit_id(service_app, "Administrativa avdelningen")
+        secret = "Hemlig mening som aldrig får loggas"
+        plan = MINIMAL_PLAN.replace("Exempelenheten", "Administrativa avdelningen")
+        plan += f"texter:\n  inledning: {secret}\n"
+        response = service_app.test_client().post(
+            f"/api/v1/documents?unit={unit}",
+            data=plan.encode(),
+            content_type=YAML,
+            headers={**bearer(token), "X-Request-Id": "req-123"},
+        )
+        assert response.status_code == 201 and response.headers["X-Request-Id"] == "req-123"
+    finally:
+        log.removeHandler(handler)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert any(
+        e["request_id"] == "req-123" and e["status"] == 201 and e["user"] == "enhet" for e in lines
+    )
+    assert secret not in stream.getvalue()
+
+
+def test_secret_key_is_required_outside_development(monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.app import create_app
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("STYRKOLL_ENV", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY saknas"):
+        create_app({"DATABASE_URL": "sqlite://"})
