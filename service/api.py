@@ -137,6 +137,20 @@ class RoleBody(BaseModel):
     org_unit_id: int | None = None
 
 
+class UnitBody(BaseModel):
+    name: str = Field(min_length=2, max_length=200)
+    level: Literal["nämnd", "förvaltning", "avdelning", "enhet"]
+    parent_id: int | None = None
+
+
+LEVEL_ABOVE = {
+    "nämnd": None,
+    "förvaltning": "nämnd",
+    "avdelning": "förvaltning",
+    "enhet": ("förvaltning", "avdelning"),
+}
+
+
 class CheckQuery(BaseModel):
     filename: str = Field(default="document.yaml", max_length=300)
 
@@ -594,6 +608,54 @@ def get_organisation() -> Response:
             ]
         }
     )
+
+
+@admin_bp.post("/organisation")
+def post_unit(body: UnitBody) -> tuple[Response, int]:
+    admin = require_role("admin")
+    parent = db().get(OrgUnit, body.parent_id) if body.parent_id is not None else None
+    above = LEVEL_ABOVE[body.level]
+    if body.parent_id is not None and parent is None:
+        raise ApiError(
+            422,
+            "Ogiltig begäran",
+            "överordnad enhet finns inte",
+            [{"path": "parent_id", "message": "finns inte"}],
+        )
+    parent_level = parent.level if parent is not None else None
+    allowed = above if isinstance(above, tuple) else (above,)
+    if parent_level not in allowed:
+        raise ApiError(
+            422,
+            "Ogiltig begäran",
+            f"en {body.level} ligger under {' eller '.join(str(a) for a in allowed)}",
+            [{"path": "parent_id", "message": "fel nivå"}],
+        )
+    taken = (
+        db()
+        .execute(
+            select(func.count())
+            .select_from(OrgUnit)
+            .where(OrgUnit.name == body.name, OrgUnit.parent_id == body.parent_id)
+        )
+        .scalar_one()
+    )
+    if taken:
+        raise ApiError(409, "Konflikt", f'"{body.name}" finns redan där')
+    unit = OrgUnit(name=body.name, level=body.level, parent_id=body.parent_id)
+    db().add(unit)
+    db().flush()
+    audit.append(
+        db(),
+        admin.username,
+        "unit_created",
+        f"unit:{unit.id}",
+        {"name": unit.name, "level": unit.level, "parent": unit.parent_id},
+    )
+    db().commit()
+    return jsonify(
+        {"id": unit.id, "name": unit.name, "level": unit.level, "parent": unit.parent_id}
+    ), 201
 
 
 @admin_bp.get("/audit")

@@ -27,6 +27,8 @@ ROLES = ("enhet", "controller", "revisor", "admin")
 HASHER = PasswordHasher()
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 OPEN_PATHS = {"/healthz", "/readyz", "/api/v1/auth/login"}
+# The generated OpenAPI document and its Swagger page need a login too (their static assets not).
+DOC_PATHS = {"/api/v1/openapi.json", "/api/v1/swagger", "/api/v1", "/api/v1/"}
 
 
 def hash_password(password: str) -> str:
@@ -72,6 +74,8 @@ def load_user(app: Flask) -> None:
         user = db.get(User, user_id)
         if user is not None and user.active:
             g.user = user
+    if g.user is None and request.path in DOC_PATHS:
+        raise ApiError(401, "Inloggning krävs", "API-dokumentationen kräver inloggning")
     if g.user is not None and request.method in UNSAFE and request.path not in OPEN_PATHS:
         sent = request.headers.get("X-CSRF-Token", "")
         if not hmac.compare_digest(sent, session.get("csrf", "")):

@@ -415,6 +415,9 @@ def test_recheck_adds_runs_and_never_edits_old_ones(service_app: Flask, database
 
 def test_openapi_and_its_docs_page_are_served_without_a_cdn(service_app: Flask) -> None:
     client = service_app.test_client()
+    assert client.get("/api/v1/openapi.json").status_code == 401
+    assert client.get("/api/v1/swagger").status_code == 401
+    login(client, "revisor")
     spec = client.get("/api/v1/openapi.json").json
     assert spec["openapi"].startswith("3")  # type: ignore[index]
     for path in (
@@ -487,3 +490,31 @@ def test_secret_key_is_required_outside_development(monkeypatch: pytest.MonkeyPa
     monkeypatch.delenv("STYRKOLL_ENV", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY saknas"):
         create_app({"DATABASE_URL": "sqlite://"})
+
+
+def test_admin_builds_the_organisation_tree_level_by_level(service_app: Flask) -> None:
+    token = tokens(service_app)["admin"]
+    client = service_app.test_client()
+    parent = unit_id(service_app, "Avdelningen för ledning och ekonomi")
+    made = client.post(
+        "/api/v1/organisation",
+        headers=bearer(token),
+        json={"name": "Kommunikationsenheten", "level": "enhet", "parent_id": parent},
+    )
+    assert made.status_code == 201
+    wrong = client.post(
+        "/api/v1/organisation",
+        headers=bearer(token),
+        json={"name": "X", "level": "förvaltning", "parent_id": parent},
+    )
+    assert wrong.status_code == 422 and wrong.json["errors"][0]["path"] == "parent_id"  # type: ignore[index]
+    again = client.post(
+        "/api/v1/organisation",
+        headers=bearer(token),
+        json={"name": "Kommunikationsenheten", "level": "enhet", "parent_id": parent},
+    )
+    assert again.status_code == 409
+    tree = client.get("/api/v1/organisation", headers=bearer(token)).json
+    assert any(
+        u["name"] == "Kommunikationsenheten" and u["parent"] == parent for u in tree["units"]
+    )  # type: ignore[index]
