@@ -505,7 +505,7 @@ def test_admin_builds_the_organisation_tree_level_by_level(service_app: Flask) -
     wrong = client.post(
         "/api/v1/organisation",
         headers=bearer(token),
-        json={"name": "X", "level": "förvaltning", "parent_id": parent},
+        json={"name": "Ny förvaltning", "level": "förvaltning", "parent_id": parent},
     )
     assert wrong.status_code == 422 and wrong.json["errors"][0]["path"] == "parent_id"  # type: ignore[index]
     again = client.post(
