@@ -99,6 +99,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             )
         config["SECRET_KEY"] = secrets.token_hex(32)
     app.config.update(config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Swedish as Swedish, not \u00e5
     if not LOG.handlers:  # one JSON line per request on stderr (gunicorn and `styrkoll serve`)
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
