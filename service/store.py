@@ -162,6 +162,11 @@ def store_version(
         },
     )
     run, findings, resolved = run_check(session, checker, version, loaded, user.username)
+    # the unit's other documents of the year are judged against the new dossier too, so their
+    # cross-document findings (F1, R3, P7 …) are current
+    for other in current_versions(session, doc.year):
+        if other.series.unit_id == unit.id and other.series_id != version.series_id:
+            run_check(session, checker, other, None, user.username)
     return Upload(version, run, findings, resolved)
 
 

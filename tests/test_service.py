@@ -518,3 +518,24 @@ def test_admin_builds_the_organisation_tree_level_by_level(service_app: Flask) -
     assert any(
         u["name"] == "Kommunikationsenheten" and u["parent"] == parent for u in tree["units"]
     )  # type: ignore[index]
+
+
+def test_an_upload_brings_the_units_other_documents_up_to_date(service_app: Flask) -> None:
+    """The clean annual report assesses every åtagande: the plan's F1 findings go at once."""
+    from tests.conftest import CLEAN_DOSSIER
+
+    token = tokens(service_app)["enhet"]
+    client = service_app.test_client()
+    plan_before = client.get("/api/v1/findings?kind=verksamhetsplan", headers=bearer(token)).json
+    assert {f["rule_id"] for f in plan_before["findings"]} == {"F1"}  # type: ignore[index]
+    unit = unit_id(service_app, "Administrativa avdelningen")
+    path = CLEAN_DOSSIER / "arsrapport.yaml"
+    response = client.post(
+        f"/api/v1/documents?unit={unit}&filename=arsrapport.yaml",
+        data=path.read_bytes(),
+        content_type=YAML,
+        headers=bearer(token),
+    )
+    assert response.status_code == 201 and response.json["findings"] == []  # type: ignore[index]
+    plan_after = client.get("/api/v1/findings?kind=verksamhetsplan", headers=bearer(token)).json
+    assert plan_after["total"] == 0  # type: ignore[index]
