@@ -289,17 +289,23 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+def error_text(error: Any) -> tuple[str, str]:
+    """One pydantic error as (Swedish, English) text, e.g. ('ska vara ett heltal, inte "tre"')."""
+    sv, en = _ERRORS.get(error["type"], ("ogiltigt värde: {msg}", "invalid value: {msg}"))
+    ctx = dict(error.get("ctx") or {})
+    values = {"input": _short(error.get("input")), "msg": error.get("msg", ""), **ctx}
+    if "expected" in values:
+        values["expected"] = str(values["expected"]).replace(" or ", " eller ")
+    return sv.format_map(_Defaults(values)), en.format_map(_Defaults(values))
+
+
 def validation_error(exc: ValidationError, source: str, smap: SourceMap) -> InputError:
     """The first validation error, in Swedish, with its line and path."""
     errors = exc.errors(include_url=False)
     first = errors[0]
     path: Path = tuple(first["loc"])
     kind = first["type"]
-    sv, en = _ERRORS.get(kind, ("ogiltigt värde: {msg}", "invalid value: {msg}"))
-    ctx = dict(first.get("ctx") or {})
-    values = {"input": _short(first.get("input")), "msg": first.get("msg", ""), **ctx}
-    if "expected" in values:
-        values["expected"] = str(values["expected"]).replace(" or ", " eller ")
+    sv, en = error_text(first)
     more = len(errors) - 1
     suffix_sv = f" (och {more} fel till)" if more else ""
     suffix_en = f" (and {more} more errors)" if more else ""
@@ -308,8 +314,8 @@ def validation_error(exc: ValidationError, source: str, smap: SourceMap) -> Inpu
         line = smap.line_of(path)
     return InputError(
         source,
-        sv.format_map(_Defaults(values)) + suffix_sv,
-        en.format_map(_Defaults(values)) + suffix_en,
+        sv + suffix_sv,
+        en + suffix_en,
         line=line,
         path=render_path(path) or None,
     )

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
 
 from checks.checker import Checker
+from checks.loading import error_text
 from service.errors import ApiError
 
 LOG = logging.getLogger("styrkoll.requests")
@@ -55,8 +56,15 @@ def make_engine(url: str) -> Engine:
 
 
 def _validation_problem(exc: ValidationError) -> Response:
+    if request.is_json and request.get_data() and request.get_json(silent=True) is None:
+        return ApiError(
+            422,
+            "Ogiltig begäran",
+            "kroppen är inte giltig JSON",
+            [{"path": "", "message": "ogiltig JSON"}],
+        ).response(g.get("request_id", ""))
     errors = [
-        {"path": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+        {"path": ".".join(str(p) for p in e["loc"]), "message": error_text(e)[0]}
         for e in exc.errors(include_url=False)
     ]
     return ApiError(422, "Ogiltig begäran", "fälten nedan är fel", errors).response(

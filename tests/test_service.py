@@ -371,10 +371,10 @@ def test_an_oversized_body_is_413_and_unknown_ids_are_404(database_url: str, che
         ).status_code
         == 422
     )
-    assert (
-        client.post("/api/v1/auth/login", data="{", content_type="application/json").status_code
-        == 422
-    )
+    bad_json = client.post("/api/v1/auth/login", data="{", content_type="application/json")
+    assert bad_json.status_code == 422 and bad_json.json["detail"] == "kroppen är inte giltig JSON"  # type: ignore[index]
+    missing = client.post("/api/v1/auth/login", json={"username": ""})
+    assert [e["message"] for e in missing.json["errors"]] == ["får inte vara tomt", "fältet saknas"]  # type: ignore[index]
     app.extensions["styrkoll_engine"].dispose()
 
 
