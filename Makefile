@@ -1,19 +1,41 @@
-# Styrkoll. Every target sets up .venv from pyproject.toml on first use.
+# Styrkoll. Every target sets up .venv on first use, exactly as uv.lock pins it (hashes checked).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+UV     := $(VENV)/bin/uv
 STAMP  := $(VENV)/.installed-stamp
 EXAMPLE := examples/akt-2012-brister
+# uv runs on the interpreter it is given and never downloads one of its own.
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup run check-example serve test lint bench rules-doc clean
+.PHONY: setup run check-example serve test test-latest lint lock bench rules-doc clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# uv itself comes from requirements/uv.txt (pinned with hashes, the version uv.lock has); then
+# `uv sync --locked` installs the lock and refuses a lock that no longer matches pyproject.toml.
+$(STAMP): pyproject.toml uv.lock requirements/uv.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/uv.txt
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --locked --all-extras --python $(PY)
 	touch $(STAMP)
+
+# Refresh the lock to the newest releases pyproject.toml allows, and pin uv's bootstrap to it.
+lock: $(STAMP)
+	$(UV) lock --upgrade --python $(PY)
+	ver=$$(sed -n '/^name = "uv"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' uv.lock); \
+	echo "uv==$$ver" | $(UV) pip compile --universal --generate-hashes --no-header --quiet \
+	    - -o requirements/uv.txt
+	@echo "uv.lock och requirements/uv.txt är förnyade: kör make test och checka in båda"
+
+# The suite against the newest releases pyproject.toml allows, in a separate environment
+# (.venv-latest), so that an upgrade is tried on purpose before `make lock` takes it.
+test-latest: $(STAMP)
+	rm -rf .venv-latest
+	$(UV) venv --quiet --python $(PY) .venv-latest
+	$(UV) pip install --quiet --python .venv-latest/bin/python --upgrade --reinstall-package styrkoll \
+	    -e '.[service]' --group dev
+	.venv-latest/bin/python -m pytest
 
 # The main job: migrate the embedded SQLite database (instance/styrkoll.db), load the demo
 # organisation with a user per role and the example documents, and serve on 127.0.0.1:5000.
@@ -43,4 +65,4 @@ bench: $(STAMP)
 	$(PY) bench/bench_import.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf $(VENV) .venv-latest .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info
