@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from importlib import resources
 from pathlib import Path as FsPath
 from typing import Any, Literal
 
@@ -24,6 +25,7 @@ from checks.documents import Concerns
 from checks.facts import FACT_KINDS
 from checks.loading import InputError, SourceMap, compose_yaml, decode_text, validation_error
 from checks.model import render_path
+from checks.wording import os_problem
 
 Severity = Literal["fel", "varning", "info"]
 SEVERITY_RANK: dict[str, int] = {"fel": 0, "varning": 1, "info": 2}
@@ -43,11 +45,21 @@ CALENDAR_FOLDER = "kalender"
 
 
 def default_rules_dir() -> FsPath:
-    """`STYRKOLL_RULES`, or `rules/` beside the `checks` package."""
+    """`STYRKOLL_RULES`, or the catalogue shipped with the package.
+
+    The repository's top-level `rules/` is the package `checks.rules` (pyproject.toml maps it with
+    `package-dir`): package data in the wheel, the checkout itself in an editable install.
+    """
     configured = os.environ.get("STYRKOLL_RULES")
     if configured:
         return FsPath(configured)
-    return FsPath(__file__).resolve().parent.parent / "rules"
+    try:
+        folder = resources.files("checks.rules")
+    except ModuleNotFoundError:  # a source tree on PYTHONPATH that was never installed
+        return FsPath(__file__).resolve().parent.parent / "rules"
+    if isinstance(folder, FsPath):
+        return folder
+    return FsPath(str(folder))  # not a folder on disk (a zip import): load_catalogue says so
 
 
 class Text(BaseModel):
@@ -416,9 +428,8 @@ def _read_yaml(path: FsPath) -> tuple[Any, SourceMap]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(
-            name, f"kan inte läsas: {exc.strerror}", f"cannot be read: {exc.strerror}"
-        ) from None
+        sv, en = os_problem(exc)
+        raise InputError(name, sv, f"cannot be read: {en}") from None
     return compose_yaml(decode_text(raw, name), name)
 
 
