@@ -17,9 +17,13 @@ from pydantic import ValidationError
 
 from checks.documents import DOCUMENT_MODELS, Document, document_kind
 from checks.model import Path, Plan, assign_ids, render_path
+from checks.wording import NESTED_EN, NESTED_SV, error_text, json_problem, yaml_problem
+
+__all__ = ["error_text"]  # re-exported: the service words request errors the same way
 
 MAX_BYTES = 5 * 1024 * 1024  # a 19-page plan is about 30 kB of text
 MAX_NODES = 200_000  # YAML nodes after alias expansion: guards against "billion laughs"
+MAX_DEPTH = 100  # levels of nesting; a plan has about 8, and the YAML library's own limit varies
 
 
 @dataclass
@@ -136,28 +140,36 @@ def decode_text(raw: bytes, source: str) -> str:
     return text
 
 
+def _nested(source: str, line: int | None = None) -> InputError:
+    return InputError(source, NESTED_SV, NESTED_EN, line=line)
+
+
 def compose_yaml(text: str, source: str) -> tuple[Any, SourceMap]:
     """Parse YAML into plain data and a map from path to line, refusing duplicate keys."""
-    loader = _Loader(text)
+    loader: Any = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "okänt fel"
+        problem = " ".join(p for p in (exc.context, exc.problem) if p) or "?"
+        sv = yaml_problem(problem)
+        line = mark.line + 1 if mark else None
+        if sv == NESTED_SV:
+            raise _nested(source, line) from None
         raise InputError(
-            source,
-            f"ogiltig YAML: {problem}",
-            f"invalid YAML: {problem}",
-            line=mark.line + 1 if mark else None,
+            source, f"ogiltig YAML: {sv}", f"invalid YAML: {problem}", line=line
         ) from None
     except yaml.YAMLError as exc:
-        raise InputError(source, f"ogiltig YAML: {exc}", f"invalid YAML: {exc}") from None
-    except RecursionError:
+        problem = str(exc).splitlines()[0]
         raise InputError(
-            source, "dokumentet är för djupt nästlat", "the document is nested too deeply"
+            source, f"ogiltig YAML: {yaml_problem(problem)}", f"invalid YAML: {problem}"
         ) from None
+    except RecursionError:
+        raise _nested(source) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         raise InputError(source, "filen är tom", "the file is empty")
 
@@ -167,6 +179,8 @@ def compose_yaml(text: str, source: str) -> tuple[Any, SourceMap]:
     def build(n: yaml.Node, path: Path) -> Any:
         nonlocal count
         count += 1
+        if len(path) > MAX_DEPTH:
+            raise _nested(source, n.start_mark.line + 1)
         if count > MAX_NODES:
             raise InputError(
                 source,
@@ -206,10 +220,11 @@ def compose_yaml(text: str, source: str) -> tuple[Any, SourceMap]:
         try:
             return loader.construct_object(n, deep=True)
         except yaml.YAMLError as exc:
+            problem = str(exc).splitlines()[0]
             raise InputError(
                 source,
-                f"ogiltigt värde: {exc}",
-                f"invalid value: {exc}",
+                f"ogiltigt värde: {yaml_problem(problem)}",
+                f"invalid value: {problem}",
                 line=n.start_mark.line + 1,
                 path=render_path(path) or None,
             ) from None
@@ -217,9 +232,7 @@ def compose_yaml(text: str, source: str) -> tuple[Any, SourceMap]:
     try:
         data = build(node, ())
     except RecursionError:
-        raise InputError(
-            source, "dokumentet är för djupt nästlat", "the document is nested too deeply"
-        ) from None
+        raise _nested(source) from None
     return data, smap
 
 
@@ -228,75 +241,21 @@ def _parse_json(text: str, source: str) -> tuple[Any, SourceMap]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
-            source, f"ogiltig JSON: {exc.msg}", f"invalid JSON: {exc.msg}", line=exc.lineno
+            source,
+            f"ogiltig JSON: {json_problem(exc.msg)}",
+            f"invalid JSON: {exc.msg}",
+            line=exc.lineno,
         ) from None
     except RecursionError:
-        raise InputError(
-            source, "dokumentet är för djupt nästlat", "the document is nested too deeply"
-        ) from None
+        compose_yaml(text, source)  # refuses the same nesting, naming the line
+        raise _nested(source) from None
     try:  # JSON is YAML: the composer gives the lines; data stays json's own
         _, smap = compose_yaml(text, source)
-    except InputError:
+    except InputError as exc:
+        if exc.message_sv == NESTED_SV:  # the same depth limit whatever the format
+            raise
         smap = SourceMap()
     return data, smap
-
-
-_ERRORS: dict[str, tuple[str, str]] = {
-    "missing": ("fältet saknas", "the field is missing"),
-    "extra_forbidden": ("okänt fält", "unknown field"),
-    "date_from_datetime_parsing": ('ogiltigt datum "{input}"', 'invalid date "{input}"'),
-    "date_parsing": ('ogiltigt datum "{input}"', 'invalid date "{input}"'),
-    "date_type": ('ogiltigt datum "{input}"', 'invalid date "{input}"'),
-    "date_from_datetime_inexact": ('ogiltigt datum "{input}"', 'invalid date "{input}"'),
-    "int_parsing": ('ska vara ett heltal, inte "{input}"', 'must be a whole number, not "{input}"'),
-    "int_type": ('ska vara ett heltal, inte "{input}"', 'must be a whole number, not "{input}"'),
-    "int_from_float": (
-        'ska vara ett heltal, inte "{input}"',
-        'must be a whole number, not "{input}"',
-    ),
-    "float_parsing": ('ska vara ett tal, inte "{input}"', 'must be a number, not "{input}"'),
-    "float_type": ('ska vara ett tal, inte "{input}"', 'must be a number, not "{input}"'),
-    "bool_parsing": (
-        'ska vara sant eller falskt (true/false), inte "{input}"',
-        'must be true or false, not "{input}"',
-    ),
-    "bool_type": (
-        'ska vara sant eller falskt (true/false), inte "{input}"',
-        'must be true or false, not "{input}"',
-    ),
-    "string_type": ('ska vara text, inte "{input}"', 'must be text, not "{input}"'),
-    "string_too_short": ("får inte vara tomt", "must not be empty"),
-    "string_too_long": (
-        "är för långt (högst {max_length} tecken)",
-        "is too long (at most {max_length} characters)",
-    ),
-    "string_pattern_mismatch": (
-        'ogiltigt id "{input}" (bokstäver a–z, siffror och . _ : -, högst 64 tecken)',
-        'invalid id "{input}" (letters a-z, digits and . _ : -, at most 64 characters)',
-    ),
-    "value_error": ("{error}", "{error}"),
-    "list_type": ("ska vara en lista", "must be a list"),
-    "model_type": ("ska vara en samling fält (nyckel: värde)", "must be a mapping (key: value)"),
-    "dict_type": ("ska vara en samling fält (nyckel: värde)", "must be a mapping (key: value)"),
-    "literal_error": ('ska vara {expected}, inte "{input}"', 'must be {expected}, not "{input}"'),
-    "greater_than_equal": ("ska vara minst {ge}", "must be at least {ge}"),
-    "less_than_equal": ("ska vara högst {le}", "must be at most {le}"),
-}
-
-
-def _short(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
-def error_text(error: Any) -> tuple[str, str]:
-    """One pydantic error as (Swedish, English) text, e.g. ('ska vara ett heltal, inte "tre"')."""
-    sv, en = _ERRORS.get(error["type"], ("ogiltigt värde: {msg}", "invalid value: {msg}"))
-    ctx = dict(error.get("ctx") or {})
-    values = {"input": _short(error.get("input")), "msg": error.get("msg", ""), **ctx}
-    if "expected" in values:
-        values["expected"] = str(values["expected"]).replace(" or ", " eller ")
-    return sv.format_map(_Defaults(values)), en.format_map(_Defaults(values))
 
 
 def validation_error(exc: ValidationError, source: str, smap: SourceMap) -> InputError:
@@ -319,11 +278,6 @@ def validation_error(exc: ValidationError, source: str, smap: SourceMap) -> Inpu
         line=line,
         path=render_path(path) or None,
     )
-
-
-class _Defaults(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "?"
 
 
 KINDS_TEXT = ", ".join([*DOCUMENT_MODELS, "akt"])

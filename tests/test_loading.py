@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -138,9 +139,83 @@ def test_alias_bombs_are_refused() -> None:
     assert "dokumentet är för stort" in err.render()
 
 
-def test_deep_nesting_is_refused() -> None:
-    err = error_of("a: " + "[" * 5000 + "]" * 5000 + "\n")
-    assert err.render() == "plan.yaml: dokumentet är för djupt nästlat"
+@pytest.mark.parametrize("depth", [150, 999, 5000])
+@pytest.mark.parametrize("name", ["plan.yaml", "plan.json"])
+def test_deep_nesting_is_refused_in_swedish_whoever_notices(depth: int, name: str) -> None:
+    # 150 passes every YAML library's own limit and meets ours; 5000 meets libyaml's limit
+    # (PyYAML >= 6.0.4) or Python's recursion limit: the words are ours in every case.
+    text = '{"dokument": ' + "[" * depth + "]" * depth + "}\n"
+    assert error_of(text, name).render() == f"{name} rad 1: dokumentet är för djupt nästlat"
+
+
+def test_nesting_within_the_limit_is_an_ordinary_error() -> None:
+    text = MINIMAL + "texter: " + "[" * 90 + "]" * 90 + "\n"
+    expected = "plan.yaml rad 5: texter: ska vara en samling fält (nyckel: värde)"
+    assert error_of(text).render() == expected
+
+
+# English words the YAML and JSON libraries use in their own messages
+LIBRARY_WORDS = re.compile(
+    r"\b(found|expected|expecting|while|could|not|allowed|token|stream|delimiter|value|"
+    r"mapping|scanning|parsing|character|invalid|unexpected|document|line|column)\b",
+    re.IGNORECASE,
+)
+BROKEN_YAML = [
+    "a: b: c\n",
+    "a:\n  - x\n y: 1\n",
+    "a: [1, 2\n",
+    "a: {x: 1\n",
+    "a: 'x\n",
+    'a: "\\q"\n',
+    "- a\nb: 1\n",
+    "a: *x\n",
+    "a: &x 1\nb: &x 2\n",
+    "\tå: 1\n",
+    "a: @x\n",
+    "a: 1\n---\nb: 2\n",
+    "key\n  : bad: :\n",
+    "%YAML 3.0\n---\na: 1\n",
+    "a: \x07\n",
+    "a: !!python/object:os.system 1\n",
+    "a: !!binary 'ä'\n",
+]
+BROKEN_JSON = [
+    '{"a": 1,,}',
+    '{"a" 1}',
+    "{a: 1}",
+    "[1, 2",
+    '{"a": "x\ny"}',
+    '{"a": "\\q"}',
+    '{"a": 1} x',
+    '{"a": tru}',
+    '{"a": "\\u12"}',
+    '{"a": "x',
+]
+
+
+@pytest.mark.parametrize("text", BROKEN_YAML)
+def test_yaml_errors_carry_no_library_english(text: str) -> None:
+    err = error_of(text)
+    assert err.render().startswith("plan.yaml"), err.render()
+    assert not LIBRARY_WORDS.search(err.message_sv), err.message_sv
+    assert err.message_en  # the library's own words stay in the English rendering
+
+
+@pytest.mark.parametrize("text", BROKEN_JSON)
+def test_json_errors_carry_no_library_english(text: str) -> None:
+    err = error_of(text, "plan.json")
+    assert err.render().startswith("plan.json rad 1: ogiltig JSON: "), err.render()
+    assert not LIBRARY_WORDS.search(err.message_sv), err.message_sv
+
+
+def test_every_validation_error_type_is_worded_in_swedish() -> None:
+    # pydantic's error types that our models can raise; an unknown one must not leak English
+    from checks.wording import error_text
+
+    for kind in ("missing", "too_short", "finite_number", "greater_than", "enum", "no_such_type"):
+        sv, en = error_text({"type": kind, "input": "x", "msg": "Input should be x", "ctx": {}})
+        assert "Input" not in sv and "should" not in sv, (kind, sv)
+        assert sv and en
 
 
 def test_json_plans_load_and_their_errors_have_lines() -> None:
