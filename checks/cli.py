@@ -2,16 +2,24 @@
 
 Exit codes of `styrkoll check`: 0 no finding at or above --fail-on; 1 findings; 2 a file could not
 be used (its error names file, line and field); 3 Styrkoll itself could not check (rule catalogue
-or engine), never reported as "no findings".
+or engine), never reported as "no findings"; 3 also when a command from another package (see
+`Command`) cannot run in this installation.
+
+Other packages add commands through the entry-point group `styrkoll.commands` (the service's serve,
+db, recheck and audit: pyproject.toml). They are looked up only when the command line names a
+command that is not built in, or asks for help, so `check`, `rules`, `import` and `schema` never
+import them.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NoReturn, Protocol
 
 import yaml
 
@@ -25,7 +33,105 @@ from checks.importers import load_imported
 from checks.loading import InputError
 from checks.report import render_json, render_junit, render_markdown, render_text
 
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+COMMAND_GROUP = "styrkoll.commands"
+BUILTIN_COMMANDS = ("check", "import", "rules", "schema")
+
+
+class Command(Protocol):
+    """What an entry point of the group `styrkoll.commands` names; the entry point's name is the
+    command's name. `extra` is the extra of the entry point's distribution the command needs (e.g.
+    "service"), or None: when one of its requirements is not installed, `styrkoll` says so in
+    Swedish (exit 3) instead of running the command."""
+
+    @property
+    def help(self) -> str: ...
+
+    @property
+    def extra(self) -> str | None: ...
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+@dataclass(frozen=True)
+class _Plugin:
+    name: str
+    command: Command | None
+    problem: str | None  # why it cannot run in this installation, in Swedish
+    note: str = ""  # the same in a few words, for the help list
+
+
+_EXTRA_MARKER = re.compile(r"""\bextra\s*==\s*["']([^"']+)["']""")
+_REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def _missing_requirements(entry_point: EntryPoint, extra: str) -> list[str]:
+    """The requirements of `extra` (of the entry point's distribution) that are not installed."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    if entry_point.dist is None:
+        return []
+    missing: list[str] = []
+    for requirement in entry_point.dist.requires or ():
+        spec, _, marker = requirement.partition(";")
+        name = _REQUIREMENT_NAME.match(spec)
+        if name is None or extra not in _EXTRA_MARKER.findall(marker):
+            continue
+        try:
+            distribution(name.group(1))
+        except PackageNotFoundError:
+            missing.append(name.group(1))
+    return missing
+
+
+def _load_plugin(entry_point: EntryPoint) -> _Plugin:
+    name = entry_point.name
+    dist = entry_point.dist.name if entry_point.dist is not None else "styrkoll"
+    try:
+        command = entry_point.load()
+    except ImportError as exc:
+        return _Plugin(
+            name,
+            None,
+            f"styrkoll {name}: kommandot kan inte laddas ({entry_point.value}): {exc}",
+            "kan inte laddas",
+        )
+    if not all(hasattr(command, attr) for attr in ("help", "add_arguments", "run")):
+        problem = (
+            f"styrkoll {name}: {entry_point.value} är inget kommando (help, add_arguments, run)"
+        )
+        return _Plugin(name, None, problem, "kan inte laddas")
+    extra = getattr(command, "extra", None)
+    missing = _missing_requirements(entry_point, extra) if extra else []
+    if missing:
+        problem = (
+            f"styrkoll {name}: kommandot kräver {dist}[{extra}], som inte är installerat här "
+            f"(saknas: {', '.join(missing)}).\n"
+            f"Installera det med: pip install '{dist}[{extra}]'"
+        )
+        return _Plugin(name, command, problem, f"kräver {dist}[{extra}]")
+    return _Plugin(name, command, None)
+
+
+def _plugins(requested: str | None) -> dict[str, _Plugin]:
+    """The commands of other packages: none for a built-in command; the requested one alone;
+    all of them for help, a missing or an unknown command."""
+    if requested in BUILTIN_COMMANDS:
+        return {}
+    from importlib.metadata import entry_points
+
+    found: dict[str, EntryPoint] = {}
+    for entry_point in entry_points(group=COMMAND_GROUP):
+        if entry_point.name not in BUILTIN_COMMANDS:
+            found.setdefault(entry_point.name, entry_point)
+    if requested in found:
+        return {requested: _load_plugin(found[requested])}
+    return {name: _load_plugin(entry_point) for name, entry_point in sorted(found.items())}
 
 
 _ARGPARSE_SV = (
@@ -60,7 +166,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INPUT, f"{self.prog}: fel i kommandoraden: {self._swedish(message)}\n")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(plugins: dict[str, _Plugin] | None = None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="styrkoll",
         description="Styrkoll: internkontroll av enheternas styrdokument mot deklarativa regler.",
@@ -88,7 +194,7 @@ def _parser() -> argparse.ArgumentParser:
         help="lägsta allvarlighetsgrad som ger slutkod 1 (standard: fel)",
     )
     check.add_argument("--lang", choices=["sv", "en"], default="sv", help="språk (standard: sv)")
-    check.add_argument("--rules", metavar="MAPP", help="regelkatalog (standard: rules/)")
+    check.add_argument("--rules", metavar="MAPP", help="regelkatalog (standard: den medföljande)")
 
     imp = sub.add_parser(
         "import", help="läs en export ur ILS-webb (.txt, .pdf, .docx) och skriv den som YAML"
@@ -105,7 +211,7 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=["text", "json", "markdown"], default="text", help="utdataformat"
     )
     rules.add_argument("--lang", choices=["sv", "en"], default="sv")
-    rules.add_argument("--rules", metavar="MAPP", help="regelkatalog (standard: rules/)")
+    rules.add_argument("--rules", metavar="MAPP", help="regelkatalog (standard: den medföljande)")
 
     schema = sub.add_parser("schema", help="skriv ut JSON-schemat för en handlingstyp")
     schema.add_argument(
@@ -121,9 +227,13 @@ def _parser() -> argparse.ArgumentParser:
         ],
         help="handlingstyp (standard: verksamhetsplan; tertialrapport gäller även årsrapport)",
     )
-    from service.cli import add_commands
-
-    add_commands(sub)
+    for plugin in (plugins or {}).values():
+        helptext = plugin.command.help if plugin.command is not None else ""
+        if plugin.note:
+            helptext = f"{helptext} ({plugin.note})" if helptext else f"({plugin.note})"
+        plugin_parser = sub.add_parser(plugin.name, help=helptext)
+        if plugin.command is not None and plugin.problem is None:
+            plugin.command.add_arguments(plugin_parser)
     return parser
 
 
@@ -246,7 +356,14 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    requested = words[0] if words and not words[0].startswith("-") else None
+    plugins = _plugins(requested)
+    chosen = plugins.get(requested) if requested is not None else None
+    if chosen is not None and chosen.problem is not None:
+        print(chosen.problem, file=sys.stderr)
+        return EXIT_INTERNAL
+    args = _parser(plugins).parse_args(words)
     try:
         if args.command == "check":
             return _cmd_check(args)
@@ -254,10 +371,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_rules(args)
         if args.command == "import":
             return _cmd_import(args)
-        if args.command in ("serve", "db", "recheck", "audit"):
-            from service.cli import run
-
-            return run(args)
+        if chosen is not None and chosen.command is not None:
+            return chosen.command.run(args)
         print(json.dumps(json_schemas()[args.kind], ensure_ascii=False, indent=2))
         return EXIT_OK
     except CatalogueError as exc:

@@ -1,9 +1,10 @@
 """The Flask application: `create_app(test_config=None)`.
 
-Configuration comes from the environment: `DATABASE_URL` (default: a SQLite file under
-`instance/`), `SECRET_KEY` (required outside development and tests), `STYRKOLL_MAX_UPLOAD`
-(bytes). Every request gets an id (header `X-Request-Id`) and one structured log line – method,
-path, status, duration, user – never document content.
+Configuration comes from the environment: `DATABASE_URL` (default: `styrkoll.db` in the instance
+folder, see `instance_dir`), `STYRKOLL_INSTANCE` (the instance folder), `SECRET_KEY` (required
+outside development and tests), `STYRKOLL_MAX_UPLOAD` (bytes). Every request gets an id (header
+`X-Request-Id`) and one structured log line – method, path, status, duration, user – never document
+content.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import logging
 import os
 import secrets
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -32,12 +34,26 @@ from checks.loading import error_text
 from service.errors import ApiError
 
 LOG = logging.getLogger("styrkoll.requests")
-INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 
 
-def default_database_url() -> str:
-    INSTANCE.mkdir(exist_ok=True)
-    return f"sqlite:///{INSTANCE / 'styrkoll.db'}"
+def instance_dir() -> Path:
+    """Where the service keeps its files (the default SQLite database): `STYRKOLL_INSTANCE`; in a
+    source tree (an editable install, `make run`) its `instance/`; installed, Flask's place for an
+    installed package's instance folder, `<prefix>/var/styrkoll-instance`, inside the virtual
+    environment it was installed into, never inside site-packages."""
+    configured = os.environ.get("STYRKOLL_INSTANCE")
+    if configured:
+        return Path(configured).resolve()
+    source_tree = Path(__file__).resolve().parent.parent
+    if (source_tree / "pyproject.toml").is_file():
+        return source_tree / "instance"
+    return Path(sys.prefix).resolve() / "var" / "styrkoll-instance"
+
+
+def default_database_url(instance: Path | None = None) -> str:
+    folder = instance if instance is not None else instance_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'styrkoll.db'}"
 
 
 def make_engine(url: str) -> Engine:
@@ -73,8 +89,11 @@ def _validation_problem(exc: ValidationError) -> Response:
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """The application; `test_config` may set `INSTANCE_PATH` (else `instance_dir()`)."""
+    instance = Path((test_config or {}).get("INSTANCE_PATH") or instance_dir()).resolve()
     app = OpenAPI(
         __name__,
+        instance_path=str(instance),
         info=Info(title="Styrkoll API", version="1"),
         doc_prefix="/api/v1",
         doc_url="/openapi.json",
@@ -98,7 +117,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     }
     config.update(test_config or {})
     if not config["DATABASE_URL"]:
-        config["DATABASE_URL"] = default_database_url()
+        config["DATABASE_URL"] = default_database_url(instance)
     if not config["SECRET_KEY"]:
         if not (config.get("TESTING") or config["DEVELOPMENT"]):
             raise RuntimeError(

@@ -1,6 +1,14 @@
 """Service commands of `styrkoll`: serve, db, recheck, audit verify.
 
-They use `DATABASE_URL` (default: the SQLite file under instance/).
+They join the one `styrkoll` command through the entry-point group `styrkoll.commands`
+(pyproject.toml): each entry point names one of the command objects below, which follow the
+protocol `checks.cli.Command`. `checks.cli` loads this module only when the command line names one
+of these commands (or asks for help), and importing it needs nothing but the standard library:
+Flask and SQLAlchemy are imported when a command runs, after `checks.cli` has made sure that the
+extra they belong to (`extra = "service"`) is installed.
+
+They use `DATABASE_URL` (default: `styrkoll.db` in the instance folder, see
+`service.app.instance_dir`).
 """
 
 from __future__ import annotations
@@ -8,67 +16,96 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session, sessionmaker
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
-from service.app import default_database_url, make_engine
+
+@dataclass(frozen=True)
+class ServiceCommand:
+    """One service command: its help line, its arguments, what it does."""
+
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    action: Callable[[argparse.Namespace], int]
+    extra: str | None = "service"
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        self.arguments(parser)
+
+    def run(self, args: argparse.Namespace) -> int:
+        return self.action(args)
 
 
 def _url() -> str:
+    from service.app import default_database_url
+
     return os.environ.get("DATABASE_URL") or default_database_url()
 
 
 def _session(url: str) -> Session:
+    from sqlalchemy.orm import sessionmaker
+
+    from service.app import make_engine
+
     return sessionmaker(make_engine(url), expire_on_commit=False)()
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    serve = sub.add_parser("serve", help="migrera databasen, ladda demo och starta tjänsten")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=5000)
-    serve.add_argument("--no-demo", action="store_true", help="ladda inte demoorganisationen")
-    dbc = sub.add_parser("db", help="databasens schema: upgrade eller downgrade")
-    dbc.add_argument("action", choices=["upgrade", "downgrade"])
-    dbc.add_argument("revision", nargs="?", default=None)
-    recheck = sub.add_parser("recheck", help="kontrollera alla lagrade dokument för ett år igen")
-    recheck.add_argument("--year", type=int, required=True)
-    aud = sub.add_parser("audit", help="granskningsloggen: verify kontrollerar hashkedjan")
-    aud.add_argument("action", choices=["verify"])
+def _serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5000)
+    parser.add_argument("--no-demo", action="store_true", help="ladda inte demoorganisationen")
 
 
-def run(args: argparse.Namespace) -> int:
-    from service import audit
+def _db_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=["upgrade", "downgrade"])
+    parser.add_argument("revision", nargs="?", default=None)
+
+
+def _recheck_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--year", type=int, required=True)
+
+
+def _audit_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=["verify"])
+
+
+def _db(args: argparse.Namespace) -> int:
     from service.migrate import downgrade, upgrade
 
     url = _url()
-    if args.command == "db":
-        if args.action == "upgrade":
-            upgrade(url, args.revision or "head")
-        else:
-            downgrade(url, args.revision or "base")
-        print(f"databasen {args.action}: klar")
+    if args.action == "upgrade":
+        upgrade(url, args.revision or "head")
+    else:
+        downgrade(url, args.revision or "base")
+    print(f"databasen {args.action}: klar")
+    return 0
+
+
+def _audit(_args: argparse.Namespace) -> int:
+    from service import audit
+
+    with _session(_url()) as session:
+        result = audit.verify(session)
+    if result.ok:
+        print(f"granskningsloggen är hel: {result.entries} poster, kedjan stämmer")
         return 0
-    if args.command == "audit":
-        with _session(url) as session:
-            result = audit.verify(session)
-        if result.ok:
-            print(f"granskningsloggen är hel: {result.entries} poster, kedjan stämmer")
-            return 0
-        print(f"granskningsloggen är bruten ({result.entries} poster):", file=sys.stderr)
-        for problem in result.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 1
-    if args.command == "recheck":
-        return _recheck(url, args.year)
-    return _serve(url, args)
+    print(f"granskningsloggen är bruten ({result.entries} poster):", file=sys.stderr)
+    for problem in result.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return 1
 
 
-def _recheck(url: str, year: int) -> int:
+def _recheck(args: argparse.Namespace) -> int:
     from checks.checker import Checker
     from service import store
 
+    year: int = args.year
     count = 0
-    with Checker() as checker, _session(url) as session:
+    with Checker() as checker, _session(_url()) as session:
         for version in store.current_versions(session, year):
             run, rows, resolved = store.run_check(session, checker, version, None, "recheck")
             count += 1
@@ -81,11 +118,12 @@ def _recheck(url: str, year: int) -> int:
     return 0
 
 
-def _serve(url: str, args: argparse.Namespace) -> int:
+def _serve(args: argparse.Namespace) -> int:
     from service.app import create_app
     from service.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
     from service.migrate import upgrade
 
+    url = _url()
     os.environ.setdefault("STYRKOLL_ENV", "development")
     upgrade(url)
     app = create_app({"DATABASE_URL": url})
@@ -102,3 +140,15 @@ def _serve(url: str, args: argparse.Namespace) -> int:
             print(f"    {username:<12} {role:<11} {unit or 'hela staden'}")
     app.run(host=args.host, port=args.port, debug=False, use_reloader=False)
     return 0
+
+
+SERVE = ServiceCommand(
+    "migrera databasen, ladda demo och starta tjänsten", _serve_arguments, _serve
+)
+DB = ServiceCommand("databasens schema: upgrade eller downgrade", _db_arguments, _db)
+RECHECK = ServiceCommand(
+    "kontrollera alla lagrade dokument för ett år igen", _recheck_arguments, _recheck
+)
+AUDIT = ServiceCommand(
+    "granskningsloggen: verify kontrollerar hashkedjan", _audit_arguments, _audit
+)
