@@ -14,9 +14,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from checks.catalogue import SEVERITY_RANK, Catalogue, CheckedRule
+from checks.catalogue import SEVERITY_RANK, Catalogue
+from checks.conditions import CheckedRule
 from checks.engine import Match
-from checks.facts import FACT_KINDS, FactBase
+from checks.facts import FactBase
 from checks.loading import SourceMap
 
 # Fields a rule reads to join or filter, which say nothing to a reader: left out of the evidence.
@@ -173,7 +174,7 @@ def _finding(
             Evidence(
                 element=place.label_sv if lang == "sv" else place.label_en,
                 field=field,
-                description=FACT_KINDS[checked.kind_of(alias)].get(field, field),
+                description=catalogue.contract[checked.kind_of(alias)].get(field, field),
                 value=facts[ref].get(field),
             )
         )

@@ -9,12 +9,16 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from checks.checker import Checker
+from checks.dossier import load_target
 from tests.conftest import CLEAN_EXAMPLE, DEFECT_EXAMPLE, ROOT, run_styrkoll
 
 
-def test_text_report_groups_by_severity_and_goal() -> None:
+def test_text_report_groups_by_severity_and_goal(checker: Checker) -> None:
+    result = checker.check(load_target(DEFECT_EXAMPLE))
     out = run_styrkoll("check", str(DEFECT_EXAMPLE)).stdout
-    fel, varningar = out.index("FEL (12)"), out.index("VARNINGAR (21)")
+    counts = (result.count("fel"), result.count("varning"))
+    fel, varningar = out.index(f"FEL ({counts[0]})"), out.index(f"VARNINGAR ({counts[1]})")
     assert fel < varningar
     section = out[fel:varningar]
     goals = [line.strip() for line in section.splitlines() if line.startswith("  KF ")]
@@ -27,12 +31,14 @@ def test_text_report_groups_by_severity_and_goal() -> None:
     assert "REGLER SOM GAV FYND" in out and "Grund:" in out
 
 
-def test_json_format_carries_findings_and_catalogue() -> None:
+def test_json_format_carries_findings_and_catalogue(checker: Checker) -> None:
+    expected = checker.check(load_target(DEFECT_EXAMPLE))
     proc = run_styrkoll("check", "--format", "json", str(DEFECT_EXAMPLE))
     assert proc.returncode == 1
     data = json.loads(proc.stdout)
     result = data["results"][0]
-    assert result["summary"] == {"fel": 12, "varning": 21, "info": 1}
+    assert result["summary"] == {s: expected.count(s) for s in ("fel", "varning", "info")}
+    assert len(result["findings"]) == len(expected.findings) > 0
     assert len(result["catalogue"]["hash"]) == 64
     first = result["findings"][0]
     assert set(first) >= {
