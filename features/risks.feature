@@ -105,3 +105,43 @@ Egenskap: R – Riskanalys och intern kontroll
     Scenario: En avvikelse med åtgärd, ansvarig och datum håller
       När akten kontrolleras
       Så ges inget fynd R5
+
+  Regel: R6 Varje risk har en ansvarig
+
+    @R6
+    Scenario: En risk utan ansvarig ger en varning
+      Givet att riskanalysens fält risker[1].ansvarig saknas
+      När akten kontrolleras
+      Så ges fyndet R6 för risken "Allmänna handlingar diarieförs inte i tid"
+      Och fyndet har allvarlighetsgraden varning
+      Och fyndets meddelande nämner "i processen Diarieföring har ingen ansvarig"
+
+    @R6
+    Scenario: Risker som alla har en ansvarig håller
+      När akten kontrolleras
+      Så ges inget fynd R6
+
+  Regel: R7 En allvarlig risk har en kontroll i internkontrollplanen
+
+    @R7 @R3
+    Scenario: En allvarlig risk som bara accepteras ger ett fel
+      Givet att riskanalysens fält risker[3].sannolikhet är 4
+      Och att riskanalysens fält risker[3].riskvärde är 12
+      När akten kontrolleras
+      Så ges fyndet R7 för risken "Färre feriearbeten än planerat erbjuds"
+      Och fyndets meddelande nämner "riskvärde 12, vilket är allvarligt (från 12)"
+      Och ges inget fynd R3
+
+    @R7
+    Scenario: En allvarlig risk med en kontroll håller
+      När akten kontrolleras
+      Så ges inget fynd R7
+
+    @R7 @R3
+    Scenario: En risk under gränsen för allvarliga risker får accepteras utan kontroll
+      Givet att internkontrollplanens fält kontroller[1].risker är []
+      Och att riskanalysens fält risker[1].accepterad är true
+      Och att riskanalysens fält risker[1].motivering är Stickproven görs ändå av registraturen.
+      När akten kontrolleras
+      Så ges inget fynd R7
+      Och ges inget fynd R3
