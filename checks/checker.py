@@ -4,24 +4,40 @@ from __future__ import annotations
 
 import gc
 import time
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+from checks.absence import Need, needs, unjudged
 from checks.catalogue import SEVERITY_RANK, Catalogue, load_catalogue
 from checks.config import OrgConfig, default_config
 from checks.dossier import Dossier, single
-from checks.engine import Engine, IsolatedEngine
-from checks.facts import derive
+from checks.engine import Engine, IsolatedEngine, Match
+from checks.facts import Fact, FactBase, derive
 from checks.findings import Finding, Sources, build_findings
 from checks.loading import LoadedDocument
 
 OUTCOMES_SV: dict[str, str] = {
     "failed": "gav fynd",
     "passed": "uppfylld",
+    "not_judged": "kunde inte bedömas (en uppgift den jämför saknas)",
     "not_applicable": "ej tillämplig (handlingen saknas)",
     "not_selected": "ej vald",
     "switched_off": "avstängd",
     "not_in_force": "inte i kraft för året",
 }
+
+
+@dataclass(frozen=True)
+class Unjudged:
+    """An element a rule could not judge, because a value the rule compares is absent."""
+
+    rule_id: str
+    element_id: str
+    element: str  # as findings name it, in the check's language
+    document_kind: str
+    path: str
+    missing: tuple[str, ...]  # what is absent, as the fact contract describes it (Swedish)
 
 
 @dataclass(frozen=True)
@@ -38,6 +54,7 @@ class CheckResult:
     duration_ms: float
     outcomes: dict[str, str]  # rule id -> one of OUTCOMES_SV
     config: OrgConfig
+    unjudged: dict[str, list[Unjudged]] = field(default_factory=dict)  # rule id -> elements
 
     @property
     def loaded(self) -> LoadedDocument:
@@ -67,10 +84,13 @@ def rule_outcomes(
     findings: list[Finding],
     year: int,
     config: OrgConfig,
+    unjudged: Mapping[str, object] | None = None,
 ) -> dict[str, str]:
-    """Each rule: out of force, switched off, not selected, failed (gave findings), passed, or
-    not applicable (a fact kind it needs, i.e. a document or element, is absent)."""
+    """Each rule: out of force, switched off, not selected, failed (gave findings), not judged
+    (a value it compares is absent for some element), passed, or not applicable (a fact kind it
+    needs, i.e. a document or element, is absent)."""
     failed = {f.rule_id for f in findings}
+    unjudged = unjudged or {}
     outcomes: dict[str, str] = {}
     for checked in catalogue.rules:
         if not checked.rule.in_force(year):
@@ -81,6 +101,8 @@ def rule_outcomes(
             outcomes[checked.id] = "not_selected"
         elif checked.id in failed:
             outcomes[checked.id] = "failed"
+        elif unjudged.get(checked.id):
+            outcomes[checked.id] = "not_judged"
         elif all(c.kind in kinds_present for c in checked.conditions if not c.negated):
             outcomes[checked.id] = "passed"
         else:
@@ -106,6 +128,7 @@ class Checker:
             IsolatedEngine(self.catalogue) if isolated else Engine(self.catalogue)
         )
         self.default_config = default_config(self.catalogue)
+        self.needs: dict[str, tuple[Need, ...]] = {r.id: needs(r) for r in self.catalogue.rules}
 
     def check(
         self,
@@ -132,8 +155,10 @@ class Checker:
         sources["akt"] = (dossier.source, None)
         findings = build_findings(self.catalogue, base, matches, sources, lang, config.severities)
         kinds = {str(f["kind"]) for f in base.facts}
+        missing = self._unjudged(base, matches, dropped, lang)
         return CheckResult(
-            outcomes=rule_outcomes(self.catalogue, kinds, findings, dossier.year, config),
+            outcomes=rule_outcomes(self.catalogue, kinds, findings, dossier.year, config, missing),
+            unjudged=missing,
             source=dossier.source,
             dossier=dossier,
             config=config,
@@ -144,6 +169,36 @@ class Checker:
             fact_count=len(base.facts),
             duration_ms=(time.perf_counter() - started) * 1000,
         )
+
+    def _unjudged(
+        self, base: FactBase, matches: list[Match], dropped: set[str], lang: str
+    ) -> dict[str, list[Unjudged]]:
+        """Per rule, the elements it could not judge because a value it compares is absent."""
+        by_kind: dict[str, list[Fact]] = defaultdict(list)
+        for fact in base.facts:
+            by_kind[str(fact["kind"])].append(fact)
+        judged: dict[str, set[str]] = defaultdict(set)
+        for rule_id, refs in matches:
+            judged[rule_id].update(refs.values())
+        contract = self.catalogue.contract
+        out: dict[str, list[Unjudged]] = {}
+        for rule_id, rule_needs in self.needs.items():
+            if rule_id in dropped:
+                continue
+            for ref, fields in unjudged(rule_needs, by_kind, judged[rule_id]):
+                place = base.places[ref]
+                described = contract.get(place.kind, {})
+                out.setdefault(rule_id, []).append(
+                    Unjudged(
+                        rule_id=rule_id,
+                        element_id=ref,
+                        element=place.label_sv if lang == "sv" else place.label_en,
+                        document_kind=place.doc,
+                        path=place.path_text,
+                        missing=tuple(described.get(f, f) for f in fields),
+                    )
+                )
+        return out
 
     def close(self) -> None:
         if isinstance(self.engine, IsolatedEngine):

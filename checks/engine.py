@@ -12,7 +12,11 @@ See ../shared/design/durable-rules.md for the measurements. In short, every chec
   the library, so none can fail there and be stored silently in the session state;
 * gives the facts ids assigned here and verified free of 32-bit hash collisions, and validates
   fact sizes before the engine can silently drop a fact;
-* runs under one lock per process, without the library's timer threads.
+* runs under one lock per process, without the library's timer threads;
+* compiles every rule with `$ex` guards around comparisons with another fact's field, so a fact
+  that lacks a compared field (an activity without an end date) does not make the core refuse the
+  whole batch (error 311); `checks.absence` explains why guards rather than "absent" values, and
+  finds what a rule could therefore not judge.
 
 `IsolatedEngine` runs the same evaluation in a worker process, so a crash in the C core becomes an
 `EngineError` for that one check and the next check gets a fresh worker.
@@ -24,8 +28,10 @@ import ctypes
 import gc
 import itertools
 import json
+import logging
 import math
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -37,7 +43,8 @@ from typing import Any
 import durable_rules_engine
 from durable import engine as durable_engine
 
-from checks.catalogue import Catalogue, load_catalogue
+from checks.absence import MAX_VARIANTS, guarded
+from checks.catalogue import Catalogue, CatalogueError, load_catalogue
 from checks.facts import Fact
 
 START_KIND = "styrkoll:start"
@@ -46,6 +53,7 @@ START_RULE = "styrkoll:start"
 END_RULE = "styrkoll:end"
 CATCH_RULE = "styrkoll:handled"
 GATE_ALIAS = "styrkoll_gate"
+VARIANT = "|"  # an engine rule RULE|n is branch n of the catalogue's RULE
 RULE_PRI = 1
 END_PRI = 65535
 
@@ -55,6 +63,16 @@ MAX_FACTS = 20_000
 MAX_INT = 2**62
 
 Match = tuple[str, dict[str, str]]  # (rule id, alias -> fact ref)
+
+_LOG = logging.getLogger(__name__)
+# The core's error codes that a check can meet, in our words (durable-rules' rules.h).
+_ENGINE_CODES: dict[int, tuple[str, str]] = {
+    311: (
+        "ett faktum saknar ett fält som en regel jämför med ett annat faktums fält",
+        "a fact lacks a field that a rule compares with another fact's field",
+    ),
+    1: ("ett faktum hanterades inte av någon regel", "a fact was handled by no rule"),
+}
 
 _PROCESS_LOCK = threading.Lock()  # the C core is not thread-safe and never releases the GIL
 _HOSTS: dict[str, _Host] = {}  # ruleset name -> host: a ruleset cannot be unloaded, so reuse it
@@ -141,7 +159,7 @@ def validate_facts(facts: Sequence[Fact]) -> None:
                 )
 
 
-def compile_ruleset(catalogue: Catalogue) -> dict[str, Any]:
+def compile_ruleset(catalogue: Catalogue, guard: bool = True) -> dict[str, Any]:
     """The durable-rules definition: the catalogue's rules behind the gate, plus the sentinels."""
     definition: dict[str, Any] = {
         START_RULE: {"all": [{"s": {"kind": START_KIND}}], "pri": 0, "run": START_RULE},
@@ -154,11 +172,23 @@ def compile_ruleset(catalogue: Catalogue) -> dict[str, Any]:
         END_RULE: {"all": [{GATE_ALIAS: {"kind": GATE_KIND}}], "pri": END_PRI, "run": END_RULE},
     }
     for checked in catalogue.rules:
-        definition[checked.id] = {
-            "all": [{GATE_ALIAS: {"kind": GATE_KIND}}, *checked.rule.when["all"]],
-            "pri": RULE_PRI,
-            "run": checked.id,
-        }
+        # guarded: a fact without a compared field is no error; an `$or` over joins becomes
+        # one engine rule per branch, named RULE|n (see checks.absence)
+        variants = guarded(checked.conditions) if guard else [list(checked.rule.when["all"])]
+        if len(variants) > MAX_VARIANTS:
+            raise CatalogueError(
+                [
+                    f"{checked.source}: villkoret blir {len(variants)} motorregler (högst "
+                    f"{MAX_VARIANTS}); dela upp regeln"
+                ]
+            )
+        for n, conditions in enumerate(variants, start=1):
+            name = checked.id if len(variants) == 1 else f"{checked.id}{VARIANT}{n}"
+            definition[name] = {
+                "all": [{GATE_ALIAS: {"kind": GATE_KIND}}, *conditions],
+                "pri": RULE_PRI,
+                "run": name,
+            }
     return definition
 
 
@@ -184,16 +214,18 @@ class Engine:
 
     _sids = itertools.count(1)
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, guard: bool = True) -> None:
+        """`guard=False` runs the conditions exactly as written: only the tests do, to show that
+        the guards change no answer the engine could give without them."""
         self.catalogue = catalogue
-        self.name = f"styrkoll_{catalogue.content_hash[:16]}"
+        self.name = f"styrkoll_{catalogue.content_hash[:16]}{'' if guard else '_raw'}"
         self.rule_ids = {r.id for r in catalogue.rules}
         self.broken = False
         with _PROCESS_LOCK:
             host = _HOSTS.get(self.name)
             if host is None:
                 host = _Host()
-                host.register_rulesets({self.name: compile_ruleset(catalogue)})
+                host.register_rulesets({self.name: compile_ruleset(catalogue, guard)})
                 _HOSTS[self.name] = host
         self._host = host
         self._handle = host.get_ruleset(self.name)._handle
@@ -226,21 +258,26 @@ class Engine:
                 except EngineError:
                     raise
                 except Exception as exc:  # the C core reports its errors as plain exceptions
-                    raise self._fail("motorn avvisade fakta", exc) from None
+                    raise self._fail("regelmotorn avvisade kontrollens fakta", exc) from None
                 started = bool(records) and records[0][0] == START_RULE
                 if not started:
-                    raise self._fail("startvakten körde inte", "no start sentinel")
+                    raise self._fail("startvakten körde inte", "no start sentinel", "no start")
                 if records[-1][0] != END_RULE:
-                    raise self._fail("slutvakten körde inte: fakta kan ha tappats", "no end")
+                    raise self._fail(
+                        "slutvakten körde inte: fakta kan ha tappats", "no end sentinel", "no end"
+                    )
             finally:
                 if started:  # deleting a session in which nothing fired crashes the C core
                     self._host.delete_state(self.name, sid)
                 else:
                     self.broken = True
 
-        matches = [(name, refs) for name, refs in records if name in self.rule_ids]
-        matches.sort(key=lambda m: (m[0], sorted(m[1].items())))
-        return matches
+        unique: dict[tuple[str, tuple[tuple[str, str], ...]], Match] = {}
+        for name, refs in records:
+            rule_id = name.split(VARIANT, 1)[0]
+            if rule_id in self.rule_ids:  # two branches may match the same facts: one match
+                unique.setdefault((rule_id, tuple(sorted(refs.items()))), (rule_id, refs))
+        return [unique[key] for key in sorted(unique)]
 
     def _assert_and_collect(self, batch: list[dict[str, Any]], records: list[Match]) -> None:
         """Assert the batch and record every fired rule, through the engine's low-level calls.
@@ -254,9 +291,11 @@ class Engine:
             handle, json.dumps(batch, ensure_ascii=False)
         )
         if code == 1:
-            raise self._fail("ett faktum hanterades inte av någon regel", "not handled")
+            raise self._fail(
+                "ett faktum hanterades inte av någon regel", "result code 1", "a fact not handled"
+            )
         if code not in (0, 3):
-            raise self._fail("motorn avvisade fakta", f"result code {code}")
+            raise self._fail("regelmotorn avvisade kontrollens fakta", f"result code {code}")
         started = durable_rules_engine.start_action_for_state(handle, state_offset)
         if not started:
             return
@@ -272,12 +311,23 @@ class Engine:
             durable_rules_engine.update_state(handle, state_json)  # unchanged, as the host does
             messages = durable_rules_engine.complete_and_start_action(handle, state_offset)
 
-    def _fail(self, what: str, detail: object) -> EngineError:
-        text = getattr(detail, "message", None) or str(detail)
-        return EngineError(
-            f"regelmotorn gav inget säkert resultat: {what} ({text[:300]})",
-            f"the rule engine gave no trustworthy result: {what} ({text[:300]})",
-        )
+    def _fail(self, what: str, detail: object, what_en: str = "") -> EngineError:
+        """An error in our words; the engine's own words go to the log only."""
+        text = str(getattr(detail, "message", None) or detail)
+        _LOG.error("durable-rules: %s: %s", what, text[:1000])
+        code = re.search(r"(?:error|result) code:? (\d+)", text)
+        known = _ENGINE_CODES.get(int(code[1])) if code else None
+        sv = f"regelmotorn gav inget säkert resultat: {what}"
+        if known:
+            sv += f" ({known[0]})"
+        elif code:
+            sv += f" (felkod {code[1]})"
+        en = f"the rule engine gave no trustworthy result: {what_en or 'facts refused'}"
+        if known:
+            en += f" ({known[1]})"
+        elif code:
+            en += f" (code {code[1]})"
+        return EngineError(sv, en)
 
 
 def serve(inbox: Connection, outbox: Connection, rules_dir: str, expected_hash: str) -> None:
@@ -291,7 +341,8 @@ def serve(inbox: Connection, outbox: Connection, rules_dir: str, expected_hash: 
         gc.freeze()  # startup objects never die: keep them out of every later collection
         outbox.send(("ready", catalogue.content_hash))
     except Exception as exc:  # report, then exit: the parent turns it into an EngineError
-        outbox.send(("error", (f"arbetsprocessen kunde inte starta: {exc}", f"worker: {exc}")))
+        _LOG.error("engine worker could not start: %r", exc)
+        outbox.send(("error", ("regelmotorns arbetsprocess kunde inte starta", "worker failed")))
         return
     while True:
         try:
@@ -309,7 +360,8 @@ def serve(inbox: Connection, outbox: Connection, rules_dir: str, expected_hash: 
             outbox.send(("error", (exc.message_sv, exc.message_en)))
             return  # an engine error recycles the worker
         except Exception as exc:
-            outbox.send(("error", (f"internt fel i regelmotorn: {exc}", f"internal error: {exc}")))
+            _LOG.error("engine worker: internal error: %r", exc)
+            outbox.send(("error", ("internt fel i regelmotorn", "internal error in the engine")))
             return
 
 

@@ -13,7 +13,7 @@ import re
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 MAX_TEXT = 100_000  # characters in one text field; a plan's longest section is a few thousand
 
@@ -39,8 +39,12 @@ def _amount(value: Any) -> Any:
     return value
 
 
+# The length limit sits on the text itself: on the union it would be applied to None (a key left
+# empty in YAML) and pydantic then raises a TypeError instead of a validation error.
 Text = Annotated[
-    str | None, BeforeValidator(_text_or_none), Field(default=None, max_length=MAX_TEXT)
+    Annotated[str, StringConstraints(max_length=MAX_TEXT)] | None,
+    BeforeValidator(_text_or_none),
+    Field(default=None),
 ]
 Title = Annotated[str, BeforeValidator(_text_or_none), Field(min_length=1, max_length=2_000)]
 Number = Annotated[str, BeforeValidator(_text_or_none), Field(min_length=1, max_length=20)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -32,6 +33,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "outcomes": "{applied} av {total} regler tillämpades, {passed} av dem uppfylldes.",
         "documents": "Handlingar",
         "na": "Ej tillämpliga (handlingen eller uppgiften saknas)",
+        "unjudged": "Kunde inte bedömas (en uppgift som regeln jämför saknas)",
+        "and_more": "och {n} till",
+        "missing": "saknas",
+        "none_judged": "Inga fynd bland reglerna som kunde bedömas.",
         "not_in_force": "Inte i kraft för året",
         "tailoring": "Anpassat av",
         "read": "Avläst",
@@ -52,6 +57,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "outcomes": "{applied} of {total} rules applied, {passed} of them held.",
         "documents": "Documents",
         "na": "Not applicable (the document or the information is absent)",
+        "unjudged": "Could not be judged (a value the rule compares is absent)",
+        "and_more": "and {n} more",
+        "missing": "absent",
+        "none_judged": "No findings among the rules that could be judged.",
         "not_in_force": "Not in force for the year",
         "tailoring": "Tailored by",
         "read": "Read",
@@ -67,6 +76,19 @@ _WORDS: dict[str, dict[str, str]] = {
 def _value(value: Any, lang: str) -> str:
     text = format_value(value, lang)
     return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _unjudged_lines(result: CheckResult, w: dict[str, str]) -> list[str]:
+    """Rules that could not judge some element: the first element, how many more, what is absent."""
+    if not result.unjudged:
+        return []
+    lines = [f"{w['unjudged']}:"]
+    for rule_id, items in result.unjudged.items():
+        first = items[0]
+        more = f" {w['and_more'].format(n=len(items) - 1)}" if len(items) > 1 else ""
+        missing = ", ".join(first.missing)
+        lines.append(f"  {rule_id:<4} {first.element}{more}: {missing} {w['missing']}")
+    return lines
 
 
 def render_text(results: Sequence[CheckResult], catalogue: Catalogue, lang: str = "sv") -> str:
@@ -97,12 +119,13 @@ def render_text(results: Sequence[CheckResult], catalogue: Catalogue, lang: str 
             ids = [r for r, o in result.outcomes.items() if o == outcome]
             if ids:
                 out.append(f"{w[label]}: {', '.join(ids)}")
+        out += _unjudged_lines(result, w)
         if result.config.tailored:
             out.append(f"{w['tailoring']} {result.config.organisation} ({result.config.source}):")
             out += [f"  {line}" for line in result.config.tailoring_lines(catalogue, lang)]
         out.append("")
         if not result.findings:
-            out.append(w["none"])
+            out.append(w["none_judged"] if result.unjudged else w["none"])
             out.append("")
         for severity in ("fel", "varning", "info"):
             group = [f for f in result.findings if f.severity == severity]
@@ -166,6 +189,9 @@ def result_dict(result: CheckResult) -> dict[str, Any]:
         "rules_checked": result.rule_count,
         "rules_applied": result.applied,
         "outcomes": result.outcomes,
+        "unjudged": {
+            rule: [dataclasses.asdict(u) for u in items] for rule, items in result.unjudged.items()
+        },
         "tailoring": {
             "organisation": result.config.organisation,
             "source": result.config.source,

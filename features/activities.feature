@@ -120,3 +120,47 @@ Egenskap: A – Aktiviteter
         """
       När planen kontrolleras
       Så ges inget fynd A3
+
+  Regel: A4 Varje aktivitet har ett start- och ett slutdatum
+
+    @A4
+    Scenario: En aktivitet utan slutdatum ger ett fel
+      Givet att planens första nämndmål har aktiviteten:
+        """
+        titel: Avdelningen inventerar arkivet
+        startdatum: 2012-03-01
+        """
+      När planen kontrolleras
+      Så ges fyndet A4 för aktiviteten "Avdelningen inventerar arkivet"
+      Och fyndet har allvarlighetsgraden fel
+      Och fyndets meddelande nämner "slut: saknas"
+
+    @A4
+    Scenario: Aktiviteter med båda datumen håller
+      När planen kontrolleras
+      Så ges inget fynd A4
+
+  # Issue 16: a plan with one undated activity was not checked at all (engine error 311).
+  Regel: En regel som jämför ett datum som saknas säger att den inte kunde bedöma
+
+    @A2 @A4
+    Scenario: En aktivitet utan slutdatum kan inte prövas mot planåret
+      Givet att planens första nämndmål har aktiviteten:
+        """
+        titel: Avdelningen inventerar arkivet
+        startdatum: 2012-03-01
+        """
+      När planen kontrolleras
+      Så ges fyndet A4 för aktiviteten "Avdelningen inventerar arkivet"
+      Och kunde regeln A2 inte bedöma aktiviteten "Avdelningen inventerar arkivet"
+      Och ges inget fynd A2
+
+    @A2
+    Scenario: En aktivitet utan slutdatum som börjar efter planåret ligger ändå utanför det
+      Givet att planens första nämndmål har aktiviteten:
+        """
+        titel: Avdelningen flyttar till nya lokaler
+        startdatum: 2013-02-01
+        """
+      När planen kontrolleras
+      Så ges fyndet A2 för aktiviteten "Avdelningen flyttar till nya lokaler"

@@ -287,6 +287,13 @@ def no_finding(result: CheckResult, rule_id: str) -> None:
     assert not hits, f"väntade inget fynd {rule_id}; fick {hits}"
 
 
+@then(parsers.parse("kunde regeln {rule_id} inte bedöma {element}"))
+def could_not_judge(result: CheckResult, rule_id: str, element: str) -> None:
+    assert result.outcomes[rule_id] == "not_judged", result.outcomes[rule_id]
+    elements = [u.element for u in result.unjudged[rule_id]]
+    assert element in elements, elements
+
+
 @then(parsers.parse("regeln {rule_id} är inte tillämplig"))
 def not_applicable(result: CheckResult, rule_id: str) -> None:
     assert result.outcomes[rule_id] == "not_applicable", result.outcomes[rule_id]

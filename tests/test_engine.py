@@ -224,7 +224,7 @@ def test_the_engines_regex_misses_a_leading_group_after_dot_star_and_our_form_do
     texts = ["alla enheter", "samtliga enheter ska", "brand hos alla enheter", "inga"]
     facts: list[Fact] = [{"kind": "t", "ref": f"t{i}", "x": x} for i, x in enumerate(texts)]
     got: dict[str, set[str]] = {}
-    for rule_id, refs in Engine(fake)._run_batch(facts):  # type: ignore[arg-type]
+    for rule_id, refs in Engine(fake, guard=False)._run_batch(facts):  # type: ignore[arg-type]
         got.setdefault(rule_id, set()).add(texts[int(refs["m"][1:])])
     assert got["X2"] == {"alla enheter", "samtliga enheter ska", "brand hos alla enheter"}
     # the defect: a leading match is missed ("samtliga enheter ska"); which ones depends on the

@@ -288,3 +288,9 @@ def test_ids_are_derived_from_content_and_survive_reordering() -> None:
 
     assert ids(first) == ids(second)
     assert len(set(ids(first))) == len(ids(first))  # every element has its own id
+
+
+def test_a_text_key_left_empty_is_absent_not_a_crash() -> None:
+    # "förvaltning:" with nothing after it is null in YAML; it once raised a TypeError
+    loaded = parse_plan((MINIMAL + "förvaltning:\nenhetschef: ~\n").encode(), "plan.yaml")
+    assert loaded.plan.administration is None and loaded.plan.unit_head is None

@@ -57,7 +57,7 @@ KINDS = {
         derived={
             "level": "KF eller nämnd",
             "annual_target_folded": "årsmålet med gemener",
-            "target_gap": "årsmålet minus KF:s årsmål, i indikatorns riktning",
+            "target_gap": "årsmålet jämfört med KF:s årsmål (kräver två tal och en riktning)",
         },
     ),
     "activity": FactKind(

@@ -25,6 +25,7 @@ KINDS = {
             "report": "rapporten",
             "commitment_key": "nyckel av åtagandets rubrik",
             "grade": "bedömning med gemener",
+            "indicators_named": "antal indikatorer som bedömningen hänvisar till",
             "linked_indicators": "antal kopplade indikatorer med utfall och årsmål i rapporten",
             "best_indicator_gap": "bästa kopplade indikatorns utfall minus årsmål, i dess riktning",
         },
@@ -76,6 +77,7 @@ def _assessment(
     fact["report"] = kind
     fact["commitment_key"] = digest(assessment.commitment)
     linked = [gaps[digest(n)] for n in assessment.indicators if digest(n) in gaps]
+    fact["indicators_named"] = len(assessment.indicators)
     fact["linked_indicators"] = len(linked)
     if linked:
         fact["best_indicator_gap"] = number(max(linked))
