@@ -314,53 +314,146 @@ def finding_message(finding: Finding, text: str) -> None:
     assert finding.message.replace("\u00a0", " ") == text
 
 
-# --- the service: an app per test on SQLite, and on PostgreSQL when it is configured -------------
+# --- the service: the demo database is built once per backend and session, as a template, and
+# each test gets its own copy: a file copy on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL --
 
 PG_URL = os.environ.get("STYRKOLL_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 
 
-def _pg_database() -> Iterator[str]:
-    """A fresh database on the configured server, dropped afterwards."""
-    import uuid
-
-    from sqlalchemy import create_engine, text
+def _pg_url(name: str) -> str:
     from sqlalchemy.engine import make_url
 
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    name = f"styrkoll_t_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _pg_admin(*statements: str) -> None:
+    """Run statements on the configured server, outside a transaction (as CREATE DATABASE must)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
         with admin.connect() as conn:
-            conn.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-                {"n": name},
-            )
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            for statement in statements:
+                conn.execute(text(statement))
+    finally:
         admin.dispose()
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'styrkoll.db'}"
-    else:
-        yield from _pg_database()
+def _pg_drop(name: str) -> None:
+    """Drop a database of ours, ending any connection a test left open (PostgreSQL 13+)."""
+    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture
-def service_app(database_url: str, checker: Checker) -> Iterator[Any]:
-    """A migrated database with the demo organisation and documents, and the app on it."""
+def _build_demo(url: str, checker: Checker) -> None:
+    """Migrate an empty database and load the demo organisation and documents, as the service
+    does; every connection is closed afterwards (a PostgreSQL template must have none)."""
     from service.app import create_app
     from service.demo import load_demo
     from service.migrate import upgrade
 
-    upgrade(database_url)
+    upgrade(url)
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "CHECKER": checker})
+    try:
+        with app.extensions["styrkoll_sessions"]() as session:
+            load_demo(session, checker)
+    finally:
+        app.extensions["styrkoll_engine"].dispose()
+
+
+class DemoTemplates:
+    """The migrated demo database per backend, built on first use and kept for the session."""
+
+    def __init__(self, directory: Path, checker: Checker) -> None:
+        self.directory = directory
+        self.checker = checker
+        self._sqlite: Path | None = None
+        self._postgresql: str | None = None
+
+    def sqlite_file(self) -> Path:
+        if self._sqlite is None:
+            path = self.directory / "demo.db"
+            try:
+                _build_demo(f"sqlite:///{path}", self.checker)
+            except BaseException:  # no half-built template for the next test to take as built
+                for leftover in self.directory.glob("demo.db*"):
+                    leftover.unlink()
+                raise
+            self._sqlite = path
+        return self._sqlite
+
+    def postgresql_database(self) -> str:
+        if self._postgresql is None:
+            import uuid
+
+            name = f"styrkoll_template_{uuid.uuid4().hex[:12]}"
+            _pg_admin(f'CREATE DATABASE "{name}"')
+            try:
+                _build_demo(_pg_url(name), self.checker)
+                # nobody may connect to it any more: a connection would stop the copies
+                _pg_admin(f'ALTER DATABASE "{name}" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false')
+            except BaseException:
+                _pg_drop(name)
+                raise
+            self._postgresql = name
+        return self._postgresql
+
+    def drop(self) -> None:
+        if self._postgresql is not None:
+            name, self._postgresql = self._postgresql, None
+            _pg_admin(f'ALTER DATABASE "{name}" WITH IS_TEMPLATE false')
+            _pg_drop(name)
+
+
+@pytest.fixture(scope="session")
+def demo_templates(
+    tmp_path_factory: pytest.TempPathFactory, checker: Checker
+) -> Iterator[DemoTemplates]:
+    templates = DemoTemplates(tmp_path_factory.mktemp("demo-template"), checker)
+    yield templates
+    templates.drop()
+
+
+def _sqlite_copy(template: Path, target: Path) -> None:
+    """A consistent copy of the whole database, by SQLite's backup API."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(target)) as copy_:
+        source.backup(copy_)
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """This test's own database on each backend: a copy of the demo database when the test uses
+    `service_app` (the app runs on it), else an empty one without a schema."""
+    demo: DemoTemplates | None = None
+    if "service_app" in request.fixturenames:
+        demo = request.getfixturevalue("demo_templates")
+    if request.param == "sqlite":
+        path = tmp_path / "styrkoll.db"
+        if demo is not None:
+            _sqlite_copy(demo.sqlite_file(), path)
+        yield f"sqlite:///{path}"
+    else:
+        import uuid
+
+        template = f' TEMPLATE "{demo.postgresql_database()}"' if demo is not None else ""
+        name = f"styrkoll_t_{uuid.uuid4().hex[:12]}"
+        _pg_admin(f'CREATE DATABASE "{name}"{template}')
+        try:
+            yield _pg_url(name)
+        finally:
+            _pg_drop(name)
+
+
+@pytest.fixture
+def service_app(database_url: str, checker: Checker) -> Iterator[Any]:
+    """The app on this test's own copy of the migrated database with the demo organisation,
+    users and documents (see `database_url`)."""
+    from service.app import create_app
+
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "CHECKER": checker})
-    with app.extensions["styrkoll_sessions"]() as session:
-        load_demo(session, checker)
     yield app
     app.extensions["styrkoll_engine"].dispose()
