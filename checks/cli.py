@@ -29,7 +29,7 @@ from checks.config import load_config
 from checks.documents import json_schemas
 from checks.dossier import load_target
 from checks.engine import EngineError
-from checks.importers import load_imported
+from checks.importers import KIND_NAMES, load_imported
 from checks.loading import InputError
 from checks.report import render_json, render_junit, render_markdown, render_text
 
@@ -197,12 +197,25 @@ def _parser(plugins: dict[str, _Plugin] | None = None) -> argparse.ArgumentParse
     check.add_argument("--rules", metavar="MAPP", help="regelkatalog (standard: den medföljande)")
 
     imp = sub.add_parser(
-        "import", help="läs en export ur ILS-webb (.txt, .pdf, .docx) och skriv den som YAML"
+        "import",
+        help="läs en handling ur en export (.txt, .pdf, .docx) och skriv den som YAML; "
+        "säger vilken sort den lästes som och varför",
     )
     imp.add_argument(
-        "file", metavar="FIL", help="exporten: en verksamhetsplan eller ett tjänsteutlåtande"
+        "file", metavar="FIL", help="exporten: en plan, en rapport eller ett tjänsteutlåtande"
     )
     imp.add_argument("-o", "--output", metavar="UT", help="skriv YAML hit (standard: skärmen)")
+    imp.add_argument(
+        "--kind",
+        choices=list(KIND_NAMES),
+        help="handlingens sort, när den inte framgår av texten (standard: avgörs av texten)",
+    )
+    imp.add_argument(
+        "--year", type=int, metavar="ÅR", help="året handlingen gäller, när texten inte anger det"
+    )
+    imp.add_argument(
+        "--nämnd", dest="committee", metavar="NÄMND", help="nämnden, när texten inte namnger den"
+    )
 
     rules = sub.add_parser("rules", help="lista reglerna, eller visa en med 'rules show ID'")
     rules.add_argument("action", nargs="?", choices=["list", "show"], default="list")
@@ -240,7 +253,7 @@ def _parser(plugins: dict[str, _Plugin] | None = None) -> argparse.ArgumentParse
 def _cmd_import(args: argparse.Namespace) -> int:
     """Import an export, validate it, write YAML and say what was found and what was not."""
     try:
-        loaded, report = load_imported(args.file)
+        loaded, report = load_imported(args.file, args.kind, args.year, args.committee)
     except InputError as exc:
         print(exc.render(), file=sys.stderr)
         return EXIT_INPUT

@@ -16,6 +16,21 @@ from typing import Any
 from checks.loading import MAX_BYTES, InputError, SourceMap
 
 IMPORT_SUFFIXES = (".txt", ".pdf", ".docx")
+# Every reader's headings: the normaliser puts each at the start of a line wherever it stands.
+HEADINGS = (
+    "Förslag till beslut",
+    "Sammanfattning",
+    "Ärendets beredning",
+    "Bakgrund",
+    "Ärendet",
+    "Ärendebeskrivning",
+    "Beskrivning av ärendet",
+    "Beslutsunderlag",
+    "Expedieras till",
+    "Förvaltningens förslag",
+    "Förvaltningens synpunkter och förslag",
+    "Bilagor",
+)
 MAX_PAGES = 2_000
 
 
@@ -29,6 +44,7 @@ class ImportReport:
     notes: list[tuple[int, str]] = field(default_factory=list)  # (line, interpretation)
     placed_chars: int = 0
     total_chars: int = 0
+    why: str = ""  # the evidence for the kind: "rad 1: tjänsteutlåtande; rad 3: …"
 
     @property
     def placed_share(self) -> float:
@@ -37,6 +53,8 @@ class ImportReport:
     def render(self, source: str) -> str:
         """The summary printed after an import, in Swedish."""
         lines = [f"{source}: importerad som {self.kind}"]
+        if self.why:
+            lines.append(f"  därför att: {self.why}")
         lines.append("  hittade: " + ", ".join(f"{n} {what}" for what, n in self.counts.items()))
         lines.append(f"  placerad text: {self.placed_share * 100:.1f} %")
         for line, note in self.notes:
@@ -147,17 +165,95 @@ def _docx_text(raw: bytes, source: str) -> str:
     return "\n".join(lines)
 
 
-def import_file(raw: bytes, source: str) -> Imported:
-    """Text → the document it holds: an ILS-webb plan or a decision memo."""
-    from checks.importers import ils, memo
+KIND_NAMES = {
+    "verksamhetsplan": "verksamhetsplan",
+    "internkontrollplan": "internkontrollplan",
+    "riskanalys": "risk- och väsentlighetsanalys",
+    "tertialrapport": "tertial- eller delårsrapport",
+    "årsrapport": "årsrapport eller verksamhetsberättelse",
+    "tjänsteutlåtande": "tjänsteutlåtande eller tjänsteskrivelse",
+}
+
+
+def import_file(
+    raw: bytes,
+    source: str,
+    kind: str | None = None,
+    year: int | None = None,
+    committee: str | None = None,
+) -> Imported:
+    """Text → the document it holds, of the kind the evidence shows (or `kind`), for the year and
+    committee the document states (or `year`, `committee`); never today's year."""
+    from checks.importers import detect, ils, memo
+    from checks.importers.text import normalise
 
     text = extract_text(raw, source)
-    if memo.looks_like_memo(text):
-        return memo.parse_memo(text, source)
-    return ils.parse_plan(text, source)
+    lines = normalise(text, HEADINGS)
+    if not lines:
+        raise InputError(source, "filen innehåller ingen text", "the file holds no text")
+    ranked = detect.evidence(lines)
+    chosen = kind or detect.decide(lines)[0]
+    if chosen is None:
+        raise _unrecognised(source, ranked)
+    if chosen == "verksamhetsplan" and ils.is_ils_plan(text):
+        return ils.parse_plan(text, source)  # the ILS-webb layout: read as it always was
+    head = detect.read_head(lines, chosen)
+    if year is not None:
+        head.year, head.year_reason = year, "--year"
+    if committee is not None:
+        head.committee = committee
+    if head.year is None and chosen != "tjänsteutlåtande":  # a memo may name it in its matter
+        raise InputError(
+            source,
+            f"handlingen ({KIND_NAMES[chosen]}) anger inte vilket år den gäller: inget årtal i "
+            "rubriken och inget datum att räkna från; ange året med --year",
+            "the document does not state its year; give it with --year",
+            line=lines[0].number,
+        )
+    if chosen == "tjänsteutlåtande":
+        imported = memo.parse_memo(lines, source, head)
+    else:
+        raise InputError(
+            source,
+            f"känd som {KIND_NAMES[chosen]} ({_why(ranked, chosen)}), men Styrkoll läser ännu inte "
+            "den här layouten; skriv den som YAML (styrkoll schema) eller skicka in en export "
+            "ur ILS-webb",
+            f"recognised as {chosen}, but this layout cannot be read yet",
+            line=lines[0].number,
+        )
+    if head.year_reason:
+        imported.report.notes[:0] = [(head.year_line or 1, f"året {head.year}: {head.year_reason}")]
+    imported.report.notes += head.notes
+    imported.report.why = _why(ranked, chosen) if kind is None else "--kind"
+    return imported
 
 
-def load_imported(path: str | FsPath) -> tuple[Any, ImportReport]:
+def _why(ranked: list[Any], kind: str) -> str:
+    ev = next(e for e in ranked if e.kind == kind)
+    return "; ".join(f"rad {line}: {what}" for line, what in ev.found[:4]) or "inga tecken"
+
+
+def _unrecognised(source: str, ranked: list[Any]) -> InputError:
+    tried = ", ".join(
+        f"{KIND_NAMES[e.kind]} ({_why(ranked, e.kind)})" if e.found else KIND_NAMES[e.kind]
+        for e in ranked
+    )
+    return InputError(
+        source,
+        f"kunde inte avgöra vilken sorts handling det är; prövade: {tried}. Ange sorten med "
+        "--kind (verksamhetsplan, internkontrollplan, riskanalys, tertialrapport, årsrapport, "
+        "tjänsteutlåtande)",
+        "could not tell which kind of document this is; give it with --kind",
+        line=1,
+    )
+
+
+def load_imported(
+    path: str | FsPath,
+    kind: str | None = None,
+    year: int | None = None,
+    committee: str | None = None,
+) -> tuple[Any, ImportReport]:
     """Read an export file, import it and validate it like a YAML document."""
     from checks.loading import validate_document
 
@@ -173,5 +269,5 @@ def load_imported(path: str | FsPath) -> tuple[Any, ImportReport]:
         raise InputError(name, "är en mapp, inte en fil", "is a folder, not a file") from None
     except PermissionError:
         raise InputError(name, "filen får inte läsas", "the file may not be read") from None
-    imported = import_file(raw, name)
+    imported = import_file(raw, name, kind, year, committee)
     return validate_document(imported.data, name, imported.source_map), imported.report

@@ -11,11 +11,11 @@ is either placed or listed as not placed, with its line number.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from checks.importers import Imported, ImportReport
+from checks.importers.text import Line, join_lines
 from checks.loading import InputError, SourceMap
 from checks.model import Path
 
@@ -57,40 +57,6 @@ MONTH_NAMES = (
     "januari februari mars april maj juni juli augusti september oktober november december"
 )
 MONTHS = {m: i for i, m in enumerate(MONTH_NAMES.split(), start=1)}
-
-
-@dataclass
-class Line:
-    number: int
-    raw: str
-
-    @property
-    def text(self) -> str:
-        return self.raw.strip()
-
-
-def join_lines(lines: list[str]) -> str:
-    """Lines of wrapped text → one text: hyphenated words joined, lists kept on their own lines."""
-    out = ""
-    for line in lines:
-        line = line.strip()
-        if not line:
-            continue
-        if not out:
-            out = line
-        elif re.match(r"^(-|\d+\.\s)", line):
-            out += "\n" + line
-        elif (
-            re.search(r"[a-zåäö]-$", out)
-            and line[0].islower()
-            and not re.match(r"^(och|eller|samt)\b", line)
-        ):
-            out = out[:-1] + line
-        elif out.endswith("/"):
-            out += line
-        else:
-            out += " " + line
-    return out
 
 
 class _Parser:
@@ -457,6 +423,11 @@ class _Parser:
         counts["enhetsaktiviteter"] = sum(len(c.get("aktiviteter", [])) for c in coms)
         budget = self.plan.get("budget") or {}
         counts["budgetrader"] = len(budget.get("intäkter", [])) + len(budget.get("kostnader", []))
+
+
+def is_ils_plan(text: str) -> bool:
+    """The ILS-webb plan export: its goal headings stand on lines of their own."""
+    return any(SG.match(line.strip()) or CG.match(line.strip()) for line in text.splitlines())
 
 
 def parse_plan(text: str, source: str) -> Imported:

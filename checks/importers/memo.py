@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any
 
 from checks.importers import Imported, ImportReport
-from checks.importers.ils import FURNITURE, MONTHS, Line, join_lines
+from checks.importers.ils import FURNITURE, MONTHS
+from checks.importers.text import Head, Line, join_lines
 from checks.loading import InputError, SourceMap
 
 HEADINGS = {
@@ -26,7 +27,27 @@ HEADINGS = {
     "Förvaltningens förslag": "förvaltningens_förslag",
     "Förvaltningens synpunkter och förslag": "förvaltningens_förslag",
     "Bilagor": "bilagor",
+    # other municipalities' words for the same parts
+    "Ärendebeskrivning": "ärendet",
+    "Beskrivning av ärendet": "ärendet",
+    "Beslutsunderlag": "beslutsunderlag",  # read, not kept: the model has no place for it
+    "Expedieras till": "expedieras",
 }
+
+
+def _heading(text: str) -> str | None:
+    """The known heading a line starts with (normalise put it there), if any."""
+    for heading in sorted(HEADINGS, key=len, reverse=True):
+        if text == heading or text.startswith(heading + ":"):
+            return heading
+        # a flattened line: the heading, then its section's first sentence ("Bakgrund Enligt …");
+        # "Ärendet har beretts …" is a sentence, not a heading
+        rest = text[len(heading) :]
+        if text.startswith(heading + " ") and re.match(r"\s+(?:[A-ZÅÄÖ0-9]|att\b|•|-)", rest):
+            return heading
+    return None
+
+
 DAY = r"(?P<day>\d{1,2})\s+(?P<month>januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december)(?:\s+(?P<year>\d{4}))?"  # noqa: E501
 ISO = re.compile(r"(\d{4}-\d{2}-\d{2})")
 SUBJECT = re.compile(
@@ -35,15 +56,6 @@ SUBJECT = re.compile(
     re.IGNORECASE,
 )
 COMMITTEE = re.compile(r"([A-ZÅÄÖ][\w-]+s stadsdelsnämnd)")
-
-
-def looks_like_memo(text: str) -> bool:
-    head = text[:20_000]
-    return (
-        "Ärendets beredning" in head
-        or "TJÄNSTEUTLÅTANDE" in head
-        or ("Förslag till beslut" in head and "KF:s INRIKTNINGSMÅL" not in head)
-    )
 
 
 def _dated(match: re.Match[str], default_year: int) -> tuple[date | None, bool]:
@@ -55,15 +67,17 @@ def _dated(match: re.Match[str], default_year: int) -> tuple[date | None, bool]:
         return None, False
 
 
-def parse_memo(text: str, source: str) -> Imported:
+def parse_memo(lines: list[Line], source: str, head: Head) -> Imported:
+    """A memo's normalised lines → a `tjänsteutlåtande`; year and committee from the document's
+    own head (the caller refuses a document that states no year)."""
     report = ImportReport(kind="tjänsteutlåtande")
     smap = SourceMap()
     sections: dict[str, list[Line]] = {}
     current = ""
-    dnr = None
+    dnr = head.dnr
     title_line: Line | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = Line(number, raw)
+    for line in lines:
+        number = line.number
         stripped = line.text
         if not stripped:
             continue
@@ -73,12 +87,16 @@ def parse_memo(text: str, source: str) -> Imported:
         if FURNITURE.match(stripped) or re.match(r"^https?://\S+$", stripped):
             report.placed_chars += len(stripped)
             continue
-        if stripped in HEADINGS:
-            current = HEADINGS[stripped]
+        heading = _heading(stripped)
+        if heading is not None:
+            current = HEADINGS[heading]
             sections.setdefault(current, [])
             smap.lines.setdefault((current,), number)
-            report.placed_chars += len(stripped)
-            continue
+            rest = stripped[len(heading) :].lstrip(" :")
+            report.placed_chars += len(stripped) - len(rest)
+            if not rest:
+                continue
+            line, stripped = Line(number, rest), rest  # a heading that opened a flattened line
         if (
             re.match(r"^Enheternas .+ (19|20)\d{2}$", stripped)
             and title_line is None
@@ -97,35 +115,53 @@ def parse_memo(text: str, source: str) -> Imported:
     if not sections:
         raise InputError(
             source,
-            "tjänsteutlåtandet har inga kända rubriker (t.ex. Ärendets beredning)",
+            "tjänsteutlåtandet har ingen av rubrikerna "
+            + ", ".join(sorted(set(HEADINGS)))
+            + " (inte heller mitt på en rad)",
             "the memo has none of the known headings",
+            line=lines[0].number if lines else 1,
         )
 
     def body(key: str) -> str:
         return join_lines([ln.raw for ln in sections.get(key, [])])
 
-    whole = " ".join(join_lines([ln.raw for ln in lines]) for lines in sections.values())
+    whole = " ".join(join_lines([ln.raw for ln in part]) for part in sections.values())
     subject = SUBJECT.search((title_line.text if title_line else "") + " " + whole)
-    year = int(subject["year"]) if subject else date.today().year
+    year = int(subject["year"]) if subject else head.year
+    if year is None:
+        raise InputError(
+            source,
+            "tjänsteutlåtandet anger inget år; ange det med --year",
+            "the memo states no year; give it with --year",
+            line=1,
+        )
     what = subject["what"].lower() if subject else ""
     concerns = "årsrapport" if "berättelse" in what else "verksamhetsplan" if what else "annat"
-    if not subject:
-        report.notes.append((1, f"ärendets år framgår inte; tolkat som {year}"))
     committee = COMMITTEE.search(whole)
-    data: dict[str, Any] = {
-        "dokument": "tjänsteutlåtande",
-        "år": year,
-        "nämnd": committee[1] if committee else "Okänd nämnd",
-    }
+    body_name = committee[1] if committee else head.committee
+    if body_name is None:
+        raise InputError(
+            source,
+            "tjänsteutlåtandet namnger ingen nämnd eller styrelse; ange den med --nämnd",
+            "the memo names no committee; give it with --nämnd",
+            line=1,
+        )
+    data: dict[str, Any] = {"dokument": "tjänsteutlåtande", "år": year, "nämnd": body_name}
     if dnr:
         data["dnr"] = dnr
+    if head.date is not None:
+        data["datum"] = head.date
     if title_line is not None:
         data["ärende"] = title_line.text
         smap.lines[("ärende",)] = title_line.number
+    elif head.title:
+        data["ärende"] = head.title
+        smap.lines[("ärende",)] = lines[0].number if lines else 1
+        report.notes.append((smap.lines[("ärende",)], "ärendet är dokumentets första rad"))
     else:
-        noun = "verksamhetsberättelser" if concerns == "årsrapport" else "verksamhetsplaner"
-        data["ärende"] = f"Enheternas {noun} {year}"
-        report.notes.append((1, f'ärendets rubrik saknas; tolkad som "{data["ärende"]}"'))
+        raise InputError(
+            source, "tjänsteutlåtandet har ingen rubrik", "the memo has no title", line=1
+        )
     data["avser"] = concerns
 
     proposal = []

@@ -1,0 +1,120 @@
+"""Reading the documents municipalities have: one normalising step, the kind and the year from
+evidence in the text, and refusals that say what was tried. Fixtures are our own words, in the
+layouts of the real excerpts; the excerpts themselves are read in place from ../shared/corpus."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from checks.importers import HEADINGS, import_file
+from checks.importers.detect import decide, read_head
+from checks.importers.text import normalise
+from checks.loading import InputError
+from tests.conftest import ROOT
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "docs"
+PREFIX = {
+    "vp": "verksamhetsplan",
+    "ikplan": "internkontrollplan",
+    "rov": "riskanalys",
+    "tertial": "tertialrapport",
+    "arsrapport": "årsrapport",
+    "memo": "tjänsteutlåtande",
+}
+# Cover memos whose excerpt shows only the memo, not the plan it carries: read as what the text
+# shows, a memo, not as the file is labelled.
+READ_OTHERWISE = {
+    "vp-strangnas-2016-1.txt": "tjänsteutlåtande",
+    "vp-orebro-2021-1.txt": "tjänsteutlåtande",
+}
+
+
+def corpus_files() -> list[Path]:
+    if not CORPUS.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but the corpus {CORPUS} is missing")
+        pytest.skip(f"the real excerpts are not beside this clone ({CORPUS} is absent)")
+    return sorted(CORPUS.glob("*.txt"))
+
+
+def test_page_furniture_split_words_and_glyphs_are_normalised() -> None:
+    text = (
+        "Sid 1 (3)\n"
+        "Nämndens årsredovis- ningen visar barn- och ungdomsnämndens\u00ad resultat\n"
+        "(2)\n"
+        "\uf0b7 Första punkten\u00a0i listan\n"
+        "2 (3)\n"
+    )
+    lines = normalise(text)
+    assert [(line.number, line.text) for line in lines] == [
+        (2, "Nämndens årsredovisningen visar barn- och ungdomsnämndens resultat"),
+        (4, "• Första punkten i listan"),
+    ]
+
+
+def test_a_heading_in_the_middle_of_a_flattened_line_starts_a_line_of_its_own() -> None:
+    text = (
+        "TJÄNSTESKRIVELSE Dnr KFN 2013/44 Mål för nämnden 2014 Sammanfattning Nämnden ser över "
+        "sina mål. Beslutsunderlag Förvaltningens skrivelse. Förslag till beslut Nämnden "
+        "fastställer målen.\n"
+    )
+    lines = normalise(text, HEADINGS)
+    assert [line.text.split()[0] for line in lines] == [
+        "TJÄNSTESKRIVELSE",
+        "Sammanfattning",
+        "Beslutsunderlag",
+        "Förslag",
+    ]
+    assert {line.number for line in lines} == {1}
+
+
+def test_a_memo_of_any_municipality_is_read_with_its_own_year_and_committee() -> None:
+    text = (
+        "TJÄNSTESKRIVELSE Handläggare Anna Berg 2014-02-03 Dnr KFN 2014/12 "
+        "Kultur- och fritidsnämnden Mål och budget 2014 Sammanfattning Nämnden föreslås anta "
+        "målen för året. Förslag till beslut 1. Kultur- och fritidsnämnden antar målen.\n"
+    )
+    imported = import_file(text.encode(), "skrivelse.txt")
+    assert imported.data["dokument"] == "tjänsteutlåtande"
+    assert imported.data["år"] == 2014 and imported.data["nämnd"] == "Kultur- och fritidsnämnden"
+    assert imported.data["dnr"] == "KFN 2014/12" and imported.data["datum"] == "2014-02-03"
+    assert imported.data["förslag_till_beslut"] == ["Kultur- och fritidsnämnden antar målen."]
+    assert "förslag till beslut" in imported.report.why
+
+
+def test_a_document_that_states_no_year_is_refused_never_given_today_s() -> None:
+    text = "TJÄNSTESKRIVELSE Kultur- och fritidsnämnden Sammanfattning Målen ses över.\n"
+    with pytest.raises(InputError) as info:
+        import_file(text.encode(), "utan-år.txt")
+    assert info.value.line == 1 and "--year" in info.value.message_sv
+    imported = import_file(text.encode(), "utan-år.txt", year=2015)
+    assert imported.data["år"] == 2015
+
+
+def test_an_unrecognised_text_is_refused_with_what_was_tried() -> None:
+    with pytest.raises(InputError) as info:
+        import_file(b"Inbjudan till sommarfest i parken.\n", "inbjudan.txt")
+    message = info.value.message_sv
+    assert message.startswith("kunde inte avgöra vilken sorts handling det är; prövade:")
+    assert "internkontrollplan" in message and "--kind" in message
+
+
+def test_a_plan_in_a_layout_not_yet_read_is_refused_accurately() -> None:
+    text = "Nämndplan 2019\nNämndmål\nAlla ska känna sig trygga\nMålvärde\n"
+    with pytest.raises(InputError) as info:
+        import_file(text.encode(), "plan.txt")
+    assert "känd som verksamhetsplan" in info.value.message_sv
+    assert "rubrik" not in info.value.message_sv  # never "a heading is missing" when it is not
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name)
+def test_every_corpus_file_is_recognised_and_no_year_is_invented(path: Path) -> None:
+    lines = normalise(path.read_text(encoding="utf-8"), HEADINGS)
+    kind, _ = decide(lines)
+    assert kind == READ_OTHERWISE.get(path.name, PREFIX[path.name.split("-")[0]])
+    head = read_head(lines, kind)
+    about = int(path.stem.split("-")[2])  # the year the document is about, by the file's name
+    assert head.year in (None, about), (head.year, head.year_reason)
