@@ -8,7 +8,7 @@ EXAMPLE := examples/akt-2012-brister
 # uv runs on the interpreter it is given and never downloads one of its own.
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup run check-example serve test test-latest lint lock bench rules-doc clean
+.PHONY: setup run check-example serve test test-latest lint lock bench corpus rules-doc clean
 
 setup: $(STAMP)
 
@@ -67,6 +67,10 @@ bench: $(STAMP)
 	$(PY) bench/bench.py
 	$(PY) bench/bench_import.py
 	$(PY) bench/bench_startup.py
+
+# Every excerpt of ../shared/corpus imported and checked: bench/corpus.md.
+corpus: $(STAMP)
+	$(PY) bench/corpus.py
 
 clean:
 	rm -rf $(VENV) .venv-latest .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info

@@ -130,3 +130,85 @@ Egenskap: P – Process och tidsplan
     Scenario: En bilaga med samma MBL-datum som utlåtandet håller
       När akten kontrolleras
       Så ges inget fynd P7
+
+  Regel: P8 Tjänsteutlåtandet har ett förslag till beslut
+
+    @P8
+    Scenario: Ett utlåtande utan förslag till beslut ger ett fel
+      Givet att tjänsteutlåtandets fält förslag_till_beslut är []
+      När akten kontrolleras
+      Så ges fyndet P8 för tjänsteutlåtandet
+
+    @P8
+    Scenario: Ett utlåtande med förslag till beslut håller
+      När akten kontrolleras
+      Så ges inget fynd P8
+
+  Regel: P9 Förslaget till beslut säger vem som beslutar
+
+    @P9
+    Scenario: Ett förslag som inte säger vem som beslutar ger en varning
+      Givet att tjänsteutlåtandets fält förslag_till_beslut är ["Enheternas planer läggs till handlingarna."]
+      När akten kontrolleras
+      Så ges fyndet P9 för tjänsteutlåtandet
+      Och fyndets meddelande nämner "enheternas planer läggs till handlingarna."
+
+    @P9
+    Scenario: Ett förslag som börjar med nämnden håller
+      När akten kontrolleras
+      Så ges inget fynd P9
+
+  Regel: P10 Tjänsteutlåtandet anger diarienummer och datum
+
+    @P10
+    Scenario: Ett utlåtande utan diarienummer ger en varning
+      Givet att tjänsteutlåtandets fält dnr saknas
+      När akten kontrolleras
+      Så ges fyndet P10 för tjänsteutlåtandet
+      Och fyndets meddelande nämner "dnr: saknas"
+
+    @P10
+    Scenario: Ett utlåtande med diarienummer och datum håller
+      När akten kontrolleras
+      Så ges inget fynd P10
+
+  Regel: P11 Ett beslutsärende gäller ett diarienummer
+
+    @P11
+    Scenario: Ett utlåtande som samlar två diarieförda ärenden ger en varning
+      Givet att tjänsteutlåtandets fält sammanfattning är Ärendet tar också upp dnr 600-2011-2.4.1.
+      När akten kontrolleras
+      Så ges fyndet P11 för tjänsteutlåtandet
+      Och fyndets meddelande nämner "2 olika diarienummer"
+
+    @P11
+    Scenario: Ett utlåtande med ett diarienummer håller
+      När akten kontrolleras
+      Så ges inget fynd P11
+
+  Regel: P12 Ingen mallens text står kvar i ett utlåtande som lämnas för beslut
+
+    @P12
+    Scenario: Malltext kvar i bakgrunden ger en varning
+      Givet att tjänsteutlåtandets fält bakgrund är Klicka här för att ange text.
+      När akten kontrolleras
+      Så ges fyndet P12 för tjänsteutlåtandet
+      Och fyndets meddelande nämner "Klicka här för att ange text"
+
+    @P12
+    Scenario: Ett ifyllt utlåtande håller
+      När akten kontrolleras
+      Så ges inget fynd P12
+
+  Regel: P13 Ingen mallens text står kvar i en plan eller rapport
+
+    @P13
+    Scenario: Malltext kvar i riskanalysen ger en varning
+      Givet att riskanalysens fält risker[0].hantering är Klicka här för att ange text.
+      När akten kontrolleras
+      Så ges fyndet P13 för risk- och väsentlighetsanalysen
+
+    @P13
+    Scenario: Ifyllda handlingar håller
+      När akten kontrolleras
+      Så ges inget fynd P13

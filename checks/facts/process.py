@@ -3,12 +3,13 @@ the workplace meetings (APT) and the union steps under MBL."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 from checks.documents import DOCUMENT_NAMES, DOCUMENT_NAMES_EN, DecisionMemo, Header
-from checks.facts.base import Fact, FactBase, FactKind, Place, put_plain
-from checks.facts.text import months_between
+from checks.facts.base import FACT_TEXT, Fact, FactBase, FactKind, Place, put_plain
+from checks.facts.text import diarienummer, months_between, template_residue
 from checks.model import Path
 
 _PROCESS = {
@@ -24,11 +25,18 @@ _PROCESS = {
     "first_apt_date": "första APT-datum",
     "first_apt_day": "första APT-datum som dagnummer",
     "first_apt_days_before_decision": "dagar från första APT till beslutet (negativt: efter)",
+    "template_residue": "mallens text som står kvar (t.ex. Klicka här för att ange text)",
+}
+_MEMO = {
+    "proposals": "antal beslutsförslag",
+    "proposal_folded": "det första beslutsförslaget med gemener",
+    "proposal_body": "nämnden, styrelsen eller fullmäktige som det första förslaget namnger",
+    "dnr_count": "antal olika diarienummer i utlåtandet",
 }
 
 KINDS = {
     "document": FactKind(model=Header, derived=_PROCESS),
-    "decision": FactKind(model=DecisionMemo, derived=_PROCESS),
+    "decision": FactKind(model=DecisionMemo, derived={**_PROCESS, **_MEMO}),
     "mbl": FactKind(
         derived={
             "section": "paragraf i MBL (19 eller 11)",
@@ -43,6 +51,10 @@ KINDS = {
         }
     ),
 }
+
+
+# The deciding body a proposal names: "Stadsdelsnämnden", "kommunfullmäktige", "Utskottet".
+_BODY = re.compile(r"\b[\w-]*(?:nämnd|styrelse|fullmäktige|beredning|utskott)\w*", re.IGNORECASE)
 
 
 def doc_ref(kind: str) -> str:
@@ -85,6 +97,18 @@ def process_facts(
         fact["first_apt_day"] = first.toordinal()
         if decision is not None:
             fact["first_apt_days_before_decision"] = decision.toordinal() - first.toordinal()
+    texts = _texts(doc)
+    residue = template_residue(texts)
+    if residue is not None:
+        fact["template_residue"] = residue
+    if isinstance(doc, DecisionMemo):
+        fact["proposals"] = len(doc.proposal)
+        if doc.proposal:
+            fact["proposal_folded"] = " ".join(doc.proposal[0].casefold().split())[:FACT_TEXT]
+            body = _BODY.search(doc.proposal[0])
+            if body:
+                fact["proposal_body"] = body[0]
+        fact["dnr_count"] = len(diarienummer(texts))
     if doc_date is not None:
         fact["date"] = doc_date.isoformat()
     if decision is not None:
@@ -103,6 +127,24 @@ def process_facts(
         if day is not None:
             mbl_fact(base, place, section, day, decision, "", False, mbl_path)
     return place
+
+
+def _texts(doc: Any) -> list[str]:
+    """Every text of a document, as it stands: where template words and Dnr are looked for."""
+    out: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(doc.model_dump(exclude={"document"}))
+    return out
 
 
 def mbl_fact(

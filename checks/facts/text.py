@@ -56,6 +56,33 @@ _TARGET = re.compile(
 )
 
 
+# Words a document template leaves behind until someone writes over them.
+TEMPLATE_PHRASES = re.compile(
+    r"klicka (?:eller tryck )?här för att ange (?:text|datum)|skriv (?:text|rubrik) här|"
+    r"\bdokument\d\b|\blorem ipsum\b|\båååå-mm-dd\b|\bxx+-xx+\b|\[(?:rubrik|namn|datum)\]",
+    re.IGNORECASE,
+)
+# A diarienummer as municipalities write them: "KS 2014/742", "TSN/2015:487-0061", "0805/14".
+DNR = re.compile(
+    r"\b(?:[A-ZÅÄÖ]{1,6}[ /-]?)?(?:19|20)\d{2}[/:]\d{1,6}(?:[:.-]\d+)*\b"
+    r"|\b\d{3,4}/\d{2}\b|\b\d{3}-(?:19|20)\d{2}-\d+(?:\.\d+)*"
+)
+
+
+def template_residue(texts: list[str]) -> str | None:
+    """The first template phrase left in any of the texts, as it stands there."""
+    for text in texts:
+        m = TEMPLATE_PHRASES.search(text)
+        if m:
+            return m[0]
+    return None
+
+
+def diarienummer(texts: list[str]) -> set[str]:
+    """The distinct diarienummer quoted in the texts."""
+    return {" ".join(m.split()) for text in texts for m in DNR.findall(text)}
+
+
 def quoted_amounts(text: str) -> list[tuple[str, float, str | None]]:
     """Amounts quoted in running text: ("32,9 mnkr netto", 32900.0, "netto")."""
     out: list[tuple[str, float, str | None]] = []

@@ -153,7 +153,7 @@ _COMMITTEE = re.compile(
     r"|\b([A-ZÅÄÖ][a-zåäö]+s (?:stadsdels)?nämnd(?:en)?)\b"
     r"|\b([A-ZÅÄÖ][a-zåäö]+a nämnden)\b"
     r"|\b(Nämnden för [A-ZÅÄÖ][a-zåäö]+)"
-    r"|\b((?:Kommun|Region|Landstings)(?:styrelsen|fullmäktige))\b"
+    r"|\b((?:[Kk]ommun|[Rr]egion|[Ll]andstings)(?:styrelsen|fullmäktige))\b"
     r"|\b([A-ZÅÄÖ][a-zåäö]{3,}(?:nämnd(?:en)?|styrelsen))\b"
 )
 
@@ -177,7 +177,8 @@ def read_head(lines: list[Line], kind: str, head_chars: int = 3000) -> Head:
         if head.dnr is None and (m := _DNR.search(text) or _DNR_BARE.search(text)):
             head.dnr = m.group(1).strip()
         if head.committee is None and (m := _COMMITTEE.search(text)):
-            head.committee = next(g for g in m.groups() if g)
+            name = next(g for g in m.groups() if g)
+            head.committee = name[0].upper() + name[1:]
         seen += len(text)
         if seen > head_chars:
             break
