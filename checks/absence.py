@@ -31,6 +31,7 @@ from checks.conditions import ALIAS, COMPARISONS, CheckedRule, Condition
 Fact = Mapping[str, Any]
 _FREE = "free"  # a join whose other side has several candidates: either outcome is possible
 _ABSENT = "absent"
+_NOT_ABSENT = "not absent"
 _PRESENT = "styrkoll:present"  # the engine's guard on a referenced field, as a leaf of ours
 
 
@@ -161,9 +162,12 @@ def _compare(op: str, left: Any, right: Any) -> bool:
 class _Atoms:
     """One fact against one condition: each leaf decided, absent, or a free join."""
 
-    def __init__(self, fact: Fact, singles: Mapping[str, Fact | None]) -> None:
+    def __init__(
+        self, fact: Fact, singles: Mapping[str, Fact | None], excerpt: bool = False
+    ) -> None:
         self.fact = fact
         self.singles = singles  # alias -> its only candidate fact, or None when there are several
+        self.excerpt = excerpt  # the fact's document is an excerpt: absence itself is unknown
         self.free = 0
         self.absent = False
 
@@ -171,6 +175,9 @@ class _Atoms:
         ((key, inner),) = expr.items()
         if key in ("$ex", "$nex"):
             present = next(iter(inner)) in self.fact
+            if not present and self.excerpt:
+                self.absent = True
+                return _ABSENT if key == "$ex" else _NOT_ABSENT
             return present if key == "$ex" else not present
         if key == _PRESENT:
             if next(iter(inner)) in self.fact:
@@ -210,6 +217,8 @@ def _tree(expr: Any, atoms: _Atoms) -> Any:
 def _value(node: Any, absent: bool, free: tuple[bool, ...]) -> bool:
     if node is _ABSENT:
         return absent
+    if node is _NOT_ABSENT:  # "$nex" of a value an excerpt may hold further on
+        return not absent
     if isinstance(node, bool):
         return node
     if node[0] == _FREE:
@@ -218,14 +227,17 @@ def _value(node: Any, absent: bool, free: tuple[bool, ...]) -> bool:
     return all(values) if node[0] == "$and" else any(values)
 
 
-def depends_on_absence(expr: Any, fact: Fact, singles: Mapping[str, Fact | None]) -> bool:
+def depends_on_absence(
+    expr: Any, fact: Fact, singles: Mapping[str, Fact | None], excerpt: bool = False
+) -> bool:
     """Whether the fact's match of the condition turns on a value that is absent.
 
     Conditions only combine with $and and $or, so they are monotone: the absent values matter
     exactly when, for some outcome of the joins we cannot decide here, the condition holds with
-    them taken as true and fails with them taken as false.
+    them taken as true and fails with them taken as false. In an excerpt (`excerpt`), absence
+    itself is unknown: `$nex` of a missing field may be false further on in the document.
     """
-    atoms = _Atoms(fact, singles)
+    atoms = _Atoms(fact, singles, excerpt)
     tree = _tree(expr, atoms)
     if not atoms.absent:
         return False
@@ -309,3 +321,28 @@ def _compared_fields(expr: Any) -> list[str]:
     if found is not None and not (found[0] == "$eq" and _reference(found[2]) is None):
         out.append(found[1])
     return out
+
+
+def excerpt_matches(
+    checked: CheckedRule,
+    refs: Mapping[str, str],
+    facts: Mapping[str, Fact],
+    docs: Mapping[str, str],
+    excerpt_kinds: set[str],
+    excerpt_docs: set[str],
+) -> bool:
+    """Whether a match rests on what an excerpt does not show: a negation over facts an excerpt
+    could still hold further on, or a positive condition that holds because a value of an
+    excerpt's fact is absent. `docs` maps a fact's ref to its document kind."""
+    if any(c.negated and c.kind in excerpt_kinds for c in checked.conditions):
+        return True
+    singles: dict[str, Fact | None] = {a: facts.get(r) for a, r in refs.items()}
+    for c in checked.conditions:
+        if c.negated or c.alias not in refs:
+            continue
+        ref = refs[c.alias]
+        if docs.get(ref) in excerpt_docs and depends_on_absence(
+            c.expression, facts[ref], singles, excerpt=True
+        ):
+            return True
+    return False

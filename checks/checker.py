@@ -8,15 +8,16 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from checks.absence import Need, needs, unjudged
+from checks.absence import Need, excerpt_matches, needs, unjudged
 from checks.catalogue import SEVERITY_RANK, Catalogue, load_catalogue
 from checks.config import OrgConfig, default_config
 from checks.dossier import Dossier, single
 from checks.engine import Engine, IsolatedEngine, Match
-from checks.facts import Fact, FactBase, derive
+from checks.facts import FROM_DOCUMENT, Fact, FactBase, derive
 from checks.findings import Finding, Sources, build_findings
 from checks.loading import LoadedDocument
 
+EXCERPT_SV = "texten är ett utdrag: det regeln saknar kan stå längre fram i handlingen"
 OUTCOMES_SV: dict[str, str] = {
     "failed": "gav fynd",
     "passed": "uppfylld",
@@ -151,11 +152,30 @@ class Checker:
         )
         if dropped:
             matches = [m for m in matches if m[0] not in dropped]
+        excerpts = {
+            k for k, d in dossier.documents.items() if getattr(d.document, "excerpt", False)
+        }
+        cut: list[Match] = []
+        if excerpts:
+            matches, cut = self._excerpt_split(base, matches, excerpts)
         sources: Sources = {k: (d.source, d.source_map) for k, d in dossier.documents.items()}
         sources["akt"] = (dossier.source, None)
         findings = build_findings(self.catalogue, base, matches, sources, lang, config.severities)
         kinds = {str(f["kind"]) for f in base.facts}
         missing = self._unjudged(base, matches, dropped, lang)
+        for rule_id, refs in cut:  # what an excerpt does not show cannot be judged
+            subject = refs[self.catalogue.get(rule_id).rule.subject]  # type: ignore[union-attr]
+            place = base.places[subject]
+            missing.setdefault(rule_id, []).append(
+                Unjudged(
+                    rule_id=rule_id,
+                    element_id=subject,
+                    element=place.label_sv if lang == "sv" else place.label_en,
+                    document_kind=place.doc,
+                    path=place.path_text,
+                    missing=(EXCERPT_SV,),
+                )
+            )
         return CheckResult(
             outcomes=rule_outcomes(self.catalogue, kinds, findings, dossier.year, config, missing),
             unjudged=missing,
@@ -169,6 +189,23 @@ class Checker:
             fact_count=len(base.facts),
             duration_ms=(time.perf_counter() - started) * 1000,
         )
+
+    def _excerpt_split(
+        self, base: FactBase, matches: list[Match], excerpts: set[str]
+    ) -> tuple[list[Match], list[Match]]:
+        """Matches that stand on what the text shows, and those that rest on what an excerpt
+        does not show (a missing section, an assessment that may come later in the report)."""
+        facts = base.by_ref()
+        docs = {ref: place.doc for ref, place in base.places.items()}
+        kinds = {k for doc in excerpts for k in FROM_DOCUMENT.get(doc, ())}
+        kept: list[Match] = []
+        cut: list[Match] = []
+        for rule_id, refs in matches:
+            checked = self.catalogue.get(rule_id)
+            assert checked is not None
+            rests = excerpt_matches(checked, refs, facts, docs, kinds, excerpts)
+            (cut if rests else kept).append((rule_id, refs))
+        return kept, cut
 
     def _unjudged(
         self, base: FactBase, matches: list[Match], dropped: set[str], lang: str

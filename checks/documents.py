@@ -31,6 +31,9 @@ class Header(BaseModel):
     administration: Text = Field(default=None, alias="förvaltning")
     department: Text = Field(default=None, alias="avdelning")
     unit: Title = Field(alias="enhet")
+    # The text we have ends before the document does (an excerpt, a cut-off export): what is not
+    # in it may still be in the document, so a rule that would judge its absence cannot.
+    excerpt: bool = Field(default=False, alias="utdrag")
 
 
 # --- Risk- och väsentlighetsanalys (ROV) ----------------------------------------------------
@@ -59,7 +62,7 @@ class RiskAnalysis(Header):
     model_config = ConfigDict(extra="forbid", title="Risk- och väsentlighetsanalys")
 
     document: Literal["riskanalys"] = Field(alias="dokument")
-    date: dt.date = Field(alias="datum")
+    date: dt.date | None = Field(default=None, alias="datum")
     risks: list[Risk] = Field(default_factory=list, alias="risker")
 
 

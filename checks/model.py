@@ -235,6 +235,7 @@ class Plan(BaseModel):
     unit: Title = Field(alias="enhet")
     unit_head: Text = Field(default=None, alias="enhetschef")
     serves_users: bool = Field(default=False, alias="brukarnära")
+    excerpt: bool = Field(default=False, alias="utdrag")  # the text ends before the plan does
     texts: Texts = Field(default_factory=Texts, alias="texter")
     strategic_goals: list[StrategicGoal] = Field(default_factory=list, alias="inriktningsmål")
     board_goals: list[BoardGoal] = Field(default_factory=list, alias="nämndmål")

@@ -118,3 +118,30 @@ def test_every_corpus_file_is_recognised_and_no_year_is_invented(path: Path) -> 
     head = read_head(lines, kind)
     about = int(path.stem.split("-")[2])  # the year the document is about, by the file's name
     assert head.year in (None, about), (head.year, head.year_reason)
+
+
+def test_an_excerpt_is_marked_and_what_it_does_not_show_is_not_judged(tmp_path: Path) -> None:
+    from checks.checker import Checker
+    from checks.loading import validate_document
+
+    text = (
+        "TJÄNSTESKRIVELSE 2014-02-03 Kultur- och fritidsnämnden Mål och budget 2014 "
+        "Sida 1 (6) Sammanfattning Nämnden föreslås anta målen för året och förvaltningen har "
+        "arbetat fram förslaget tillsammans med\n"
+    )
+    imported = import_file(text.encode(), "utdrag.txt")
+    assert imported.data["utdrag"] is True
+    assert any("utdrag" in note for _, note in imported.report.notes)
+    loaded = validate_document(imported.data, "utdrag.txt", imported.source_map)
+    with Checker() as checker:
+        result = checker.check(loaded)
+    # no proposal and no Dnr in the text we have: not "fel", not "uppfylld", but not judged
+    assert not [f for f in result.findings if f.rule_id in ("P8", "P10")]
+    assert result.outcomes["P8"] == result.outcomes["P10"] == "not_judged"
+    assert "utdrag" in result.unjudged["P8"][0].missing[0]
+    whole = text.replace("tillsammans med\n", "tillsammans med nämnden.\n").replace(" (6)", " (1)")
+    loaded = validate_document(
+        import_file(whole.encode(), "hel.txt").data, "hel.txt", imported.source_map
+    )
+    with Checker() as checker:
+        assert "P8" in {f.rule_id for f in checker.check(loaded).findings}

@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # imported for annotations only: the catalogue imports this p
     from checks.catalogue import Calendar
     from checks.dossier import Dossier
 
-__all__ = ["FACT_KINDS", "Fact", "FactBase", "FactValue", "Place", "derive"]
+__all__ = ["FACT_KINDS", "FROM_DOCUMENT", "Fact", "FactBase", "FactValue", "Place", "derive"]
 
 _OWN = {
     "dossier": FactKind(
@@ -69,6 +69,17 @@ _KINDS: dict[str, FactKind] = {
 # kind -> field -> what it holds; every fact also has `kind` and `ref` (its element's stable id).
 # The `settings` kind is added by the catalogue from its thresholds.
 FACT_KINDS: dict[str, dict[str, str]] = {kind: k.fields() for kind, k in _KINDS.items()}
+# document kind -> the kinds of fact it can give: what an excerpt of it may lack
+_REPORT = {"document", *reports.KINDS}
+FROM_DOCUMENT: dict[str, frozenset[str]] = {
+    "verksamhetsplan": frozenset({"document", "mbl", "text_amount", "text_year", *plan.KINDS}),
+    "riskanalys": frozenset({"document", *risks.KINDS}),
+    "internkontrollplan": frozenset({"document", *controls.KINDS}),
+    "tjänsteutlåtande": frozenset({"decision", "mbl", *memo.KINDS}),
+    "tertialrapport_1": frozenset(_REPORT),
+    "tertialrapport_2": frozenset(_REPORT),
+    "årsrapport": frozenset(_REPORT),
+}
 
 
 def derive(

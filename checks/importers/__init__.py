@@ -221,6 +221,10 @@ def import_file(
             f"recognised as {chosen}, but this layout cannot be read yet",
             line=lines[0].number,
         )
+    cut = detect.excerpt_reason(text, lines)
+    if cut is not None:  # what the text never reached is "kunde inte bedömas", never "fel"
+        imported.data["utdrag"] = True
+        imported.report.notes.append((cut[0], f"behandlas som ett utdrag: {cut[1]}"))
     if head.year_reason:
         imported.report.notes[:0] = [(head.year_line or 1, f"året {head.year}: {head.year_reason}")]
     imported.report.notes += head.notes

@@ -203,3 +203,23 @@ def _year_from_date(head: Head, kind: str, line: int) -> None:
         return
     head.year_line = line
     head.year_reason = f"datumet {head.date}"
+
+
+_PAGE_OF = re.compile(
+    r"(?:\b(?:SID|Sid|Sida|sida)\s+)?\b(\d{1,3})\s*(?:\((\d{1,3})\)|av\s+(\d{1,3}))"
+)
+
+
+def excerpt_reason(text: str, lines: list[Line]) -> tuple[int, str] | None:
+    """(line, why) when the text we have ends before the document does, else None."""
+    seen = total = 0
+    for m in _PAGE_OF.finditer(text):
+        page, of = int(m[1]), int(m[2] or m[3])
+        if 0 < page <= of <= 999:
+            seen, total = max(seen, page), max(total, of)
+    last = lines[-1] if lines else None
+    if total and seen < total and last is not None:
+        return last.number, f"texten når sida {seen} av {total}"
+    if last is not None and re.search(r"[\w,-]$", last.text) and not re.search(r"\d$", last.text):
+        return last.number, f'texten slutar mitt i en mening ("…{last.text[-30:]}")'
+    return None
