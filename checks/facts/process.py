@@ -86,7 +86,8 @@ def process_facts(
             "doc": kind,
             "name": DOCUMENT_NAMES[kind],
             "year": doc.year,
-            "level": level,
+            # a committee's own plan or report (its unit is the committee) is no unit's
+            "level": "nämnd" if level == "nämnd" or doc.unit == doc.committee else level,
             "concerns": concerns or kind,
             "apt_count": len(apt),
         }

@@ -212,6 +212,8 @@ def import_file(
         )
     if chosen == "tjänsteutlåtande":
         imported = memo.parse_memo(lines, source, head)
+    elif chosen in ("internkontrollplan", "riskanalys", "tertialrapport", "årsrapport"):
+        imported = _read(chosen, text, source, head)
     else:
         raise InputError(
             source,
@@ -230,6 +232,22 @@ def import_file(
     imported.report.notes += head.notes
     imported.report.why = _why(ranked, chosen) if kind is None else "--kind"
     return imported
+
+
+def _read(kind: str, text: str, source: str, head: Any) -> Imported:
+    """The reader of a kind, on the text normalised with that reader's headings too."""
+    from checks.importers import controls, reports, risks
+    from checks.importers.text import normalise
+
+    if kind == "internkontrollplan":
+        return controls.parse_control_plan(
+            normalise(text, (*HEADINGS, *controls.HEADINGS)), source, head
+        )
+    if kind == "riskanalys":
+        return risks.parse_risk_analysis(
+            normalise(text, (*HEADINGS, *risks.HEADINGS)), source, head
+        )
+    return reports.parse_report(normalise(text, (*HEADINGS, *reports.HEADINGS)), source, head, kind)
 
 
 def _why(ranked: list[Any], kind: str) -> str:
