@@ -13,7 +13,7 @@ from checks.catalogue import SEVERITY_RANK, Catalogue, load_catalogue
 from checks.config import OrgConfig, default_config
 from checks.dossier import Dossier, single
 from checks.engine import Engine, IsolatedEngine, Match
-from checks.facts import FROM_DOCUMENT, Fact, FactBase, derive
+from checks.facts import FROM_DOCUMENT, Fact, FactBase, Place, derive
 from checks.findings import Finding, Sources, build_findings
 from checks.loading import LoadedDocument
 
@@ -39,6 +39,17 @@ class Unjudged:
     document_kind: str
     path: str
     missing: tuple[str, ...]  # what is absent, as the fact contract describes it (Swedish)
+
+
+def _unjudged_at(place: Place, rule_id: str, missing: tuple[str, ...], lang: str) -> Unjudged:
+    return Unjudged(
+        rule_id=rule_id,
+        element_id=place.ref,
+        element=place.label_sv if lang == "sv" else place.label_en,
+        document_kind=place.doc,
+        path=place.path_text,
+        missing=missing,
+    )
 
 
 @dataclass(frozen=True)
@@ -165,16 +176,8 @@ class Checker:
         missing = self._unjudged(base, matches, dropped, lang)
         for rule_id, refs in cut:  # what an excerpt does not show cannot be judged
             subject = refs[self.catalogue.get(rule_id).rule.subject]  # type: ignore[union-attr]
-            place = base.places[subject]
             missing.setdefault(rule_id, []).append(
-                Unjudged(
-                    rule_id=rule_id,
-                    element_id=subject,
-                    element=place.label_sv if lang == "sv" else place.label_en,
-                    document_kind=place.doc,
-                    path=place.path_text,
-                    missing=(EXCERPT_SV,),
-                )
+                _unjudged_at(base.places[subject], rule_id, (EXCERPT_SV,), lang)
             )
         return CheckResult(
             outcomes=rule_outcomes(self.catalogue, kinds, findings, dossier.year, config, missing),
@@ -225,16 +228,8 @@ class Checker:
             for ref, fields in unjudged(rule_needs, by_kind, judged[rule_id]):
                 place = base.places[ref]
                 described = contract.get(place.kind, {})
-                out.setdefault(rule_id, []).append(
-                    Unjudged(
-                        rule_id=rule_id,
-                        element_id=ref,
-                        element=place.label_sv if lang == "sv" else place.label_en,
-                        document_kind=place.doc,
-                        path=place.path_text,
-                        missing=tuple(described.get(f, f) for f in fields),
-                    )
-                )
+                what = tuple(described.get(f, f) for f in fields)
+                out.setdefault(rule_id, []).append(_unjudged_at(place, rule_id, what, lang))
         return out
 
     def close(self) -> None:
