@@ -3,7 +3,7 @@
 Layouts read, from lines already normalised (`checks.importers.text.normalise` with `HEADINGS`):
 
 * a header row naming the columns (`Process/rutin/system Kontrollmoment Riskvärde Kontrollmetod
-  Kontrollansvarig …`), then a row a line (see `risks.Table` for how cells are told apart);
+  Kontrollansvarig …`), then a row a line (see `fields.cells` for how cells are told apart);
 * labelled controls: `Process:`, `Kontrollmoment:`, `Kontrollmetod:`, `Frekvens:`, `Ansvarig:`,
   `Rapporteras till:`, `Resultat:`, `Risk: …` and the inline Stratsys `Riskvärde: N (Sannolikhet:
   s, Konsekvens: k)`; a label without its colon opening a flattened line is read too;
@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from checks.importers import Imported, ImportReport
-from checks.importers.risks import (
+from checks.importers.fields import (
     NUMERIC,
     Context,
     Fields,

@@ -9,17 +9,18 @@ says, else it stays as written; amounts become tkr with the sign as written (`+`
 `minus`, `plus`, underskott/överskott), while a dash and a space before a figure is a list dash
 and a lone dash no amount; `budget_netto`/`utfall_netto` are net costs, so only figures stated as
 net go there (never a result, never arithmetic); a figure the text lost ("till mnkr") or a run of
-figures stripped of their headers is a note.
+figures stripped of their headers is a note. The economy is read in `checks.importers.economy`.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Any, NamedTuple
+from typing import Any
 
 from checks.importers import Imported, ImportReport
 from checks.importers.detect import read_head
+from checks.importers.economy import NET, EconomyReader, rounded, sentences, short
 from checks.importers.text import Head, Line, join_lines
 from checks.loading import InputError, SourceMap
 
@@ -71,38 +72,16 @@ _COUNT = re.compile(rf"(?=.*\b(?:\d+|två|tre|fyra|fem)\b.*\b{_GRADE})(?=.*(?:m�
 _IND_HEADER = re.compile(r"^Indikator(?:er|n)?\b(?=.*\bUtfall\b)(?P<cols>.*)$")
 _VAL = r"(?:[-+−]?\d{1,3}(?: \d{3})*(?:,\d+)?\s?%?|[-+−]?\d+(?:,\d+)?\s?%?|[-–])"
 _VALUES = re.compile(rf"(?<!\S){_VAL}(?:\s+{_VAL})*(?!\S)")
-_UNIT = r"mnkr|mkr|mdkr|tkr|miljoner kronor|miljarder kronor|tusen kronor|kronor|kr"
-_FACTOR = {"tkr": 1.0, "mnkr": 1e3, "mkr": 1e3, "mdkr": 1e6, "kronor": 1e-3, "kr": 1e-3}
-_FACTOR |= {"tusen kronor": 1.0, "miljoner kronor": 1e3, "miljarder kronor": 1e6}
-_AMOUNT = re.compile(
-    r"(?P<sign>\bminus\s+|\bplus\s+|[+\u2212]\s?|(?<![\w-])[-–](?=\d))?"
-    r"(?<![\d,])(?P<num>\d{1,3}(?: \d{3})+(?!\d)|\d+)(?:,(?P<dec>\d+))?"
-    rf"(?:\s*(?P<unit>{_UNIT})\b)?(?!\s*(?:%|procent))",
-    re.I,
-)
-_MISSING = re.compile(rf"(?<!\S)(?P<prev>[^\s\d]*[^\W\d])\s+(?P<unit>{_UNIT})\b", re.I)
-_NET = re.compile(r"\bnetto(?!invest)|\b(?:budget|utfall) netto", re.I)
-_ROLE = re.compile(
-    r"(?P<budget>(?:netto)?budget(?!avvik)\w*(?:\s+nettokostnad\w*)?)|"
-    r"(?P<prognosis>(?:helårs)?prognos\w*)|(?P<outcome>nettokostnad\w*|utfall\w*)",
-    re.I,
-)
 _LABEL_LINE = re.compile(  # "Budget netto 24 300", "(tkr)": read as figures, not kept as text
     r"^(?:[-•*]\s+)?(?:\(?(?:tkr|mnkr|mkr)\)?|(?:(?:helårs)?prognos|budget|utfall|avvikelse|"
     r"nettokostnad)\w*\b[^.]{0,40})$",
     re.I,
 )
-_DEVIATION = re.compile(r"(?P<w>över|under)skott|avvik\w*", re.I)
-_NOT_LEVEL = re.compile(r"\bmed\b|\bök|\bminsk|lägre|högre|resultat|invest|intäkt|skatt", re.I)
 _TERTIAL = re.compile(
     r"\b(?:per\s+(?:den\s+)?(?:30\s+)?|januari\s*[-–—]?\s*|t\.?\s?o\.?\s?m\.?\s+|till och med\s+)"
     r"(?P<m>april|augusti)\b|\b(?:[Dd]elårsrapport|[Tt]ertialrapport|[Tt]ertial|[Dd]elårsbokslut)"
     r"\s+(?P<n>[12]|II|I)\b|\bT(?P<t>[12])\b"
 )
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= 200 else text[:200].rstrip() + " …"
 
 
 _NO_COMMITTEE = (
@@ -116,35 +95,13 @@ _NO_TERTIAL = (
 )
 
 
-def _fmt(tkr: float) -> str:
-    text = f"{abs(tkr):,.3f}".rstrip("0").rstrip(".").replace(",", " ").replace(".", ",")
-    return ("-" if tkr < 0 else "") + text
-
-
-def _number(value: float) -> float | int:
-    return int(value) if value == int(value) else round(value, 3)
-
-
-def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9\"”])", text) if s.strip()]
-
-
 def _canon(text: str) -> str | None:
     """The grade a phrase states; None where it states none, or two ("… eller kan inte mätas")."""
     found = (grade for p, grade in _CANON if re.search(p, text, re.I))
     return None if re.search(r"\beller\b", text) else next(found, None)
 
 
-class _Amount(NamedTuple):
-    start: int
-    end: int
-    tkr: float  # without sign
-    sign: int  # -1, +1, or 0 where none is written
-    raw: str
-    list_dash: bool  # "- 9,3 mnkr": a dash and a space before the figure
-
-
-class _Reader:
+class _Reader(EconomyReader):
     """One pass over the lines, with the state of the section being read."""
 
     def __init__(self, kind: str) -> None:
@@ -195,7 +152,7 @@ class _Reader:
         self.section, self.columns = SECTIONS[heading["h"]], []
         unit = re.search(r"\b(tkr|mnkr|mkr)\b", heading["rest"][:20], re.I)
         self.unit = unit[1].lower() if unit else ""
-        self.net = bool(_NET.search(heading["rest"][:30]))
+        self.net = bool(NET.search(heading["rest"][:30]))
         self.first.setdefault(self.section, n)
         self.place(heading["h"])
         if self.section == "toc":
@@ -229,14 +186,14 @@ class _Reader:
         for m in [*_LEGEND.finditer(text), *_NO_AMOUNT.finditer(text)]:
             self.place(m[0])
             text = text.replace(m[0], " ", 1)
-        for sentence in _sentences(text.strip()):
+        for sentence in sentences(text.strip()):
             if self.section == "other" or not _COUNT.match(sentence):
                 self.unplaced.setdefault(n, []).append(sentence)
                 continue
             self.texts["summary"].append(sentence)
             self.first.setdefault("summary", n)
             self.place(sentence)
-            quoted = _short(sentence)
+            quoted = short(sentence)
             self.note(n, f'måluppfyllelsen anges bara som antal ("{quoted}"); inga bedömningar')
 
     # --- assessments and indicators -------------------------------------------------------------
@@ -267,7 +224,7 @@ class _Reader:
     def assess(self, n: int, title: str, said: str, *more: Any) -> None:
         title = " ".join(title.split()).strip(" -–•:")[:2000]
         if any(a["åtagande"].casefold() == title.casefold() for _, a in self.items["åt"]):
-            self.note(n, f'"{_short(title)}" bedöms en gång till; den första bedömningen gäller')
+            self.note(n, f'"{short(title)}" bedöms en gång till; den första bedömningen gäller')
             return
         item: dict[str, Any] = {"åtagande": title, "bedömning": self.grade(n, said)}
         item |= dict(zip(("indikatorer", "analys", "åtgärder"), more, strict=False))
@@ -287,7 +244,7 @@ class _Reader:
             return said
         grade = _canon(said)
         if grade is not None and grade != said.lower():
-            self.note(n, f'bedömningen "{_short(said)}" läst som "{grade}"')
+            self.note(n, f'bedömningen "{short(said)}" läst som "{grade}"')
         return grade or said or None
 
     def indicator(self, n: int, text: str) -> bool:
@@ -310,7 +267,7 @@ class _Reader:
         for column, value in zip(self.columns, values, strict=False):
             if value not in "-–":
                 number = float(re.sub(r"[\s%]", "", value).replace("−", "-").replace(",", "."))
-                item.setdefault(column, _number(number))
+                item.setdefault(column, rounded(number))
             elif self.no_amount is not None:
                 self.note(n, f'indikatorn "{name}": "-" är inget värde enligt rad {self.no_amount}')
         if re.search(r"\blägre\b", text, re.I):
@@ -320,89 +277,6 @@ class _Reader:
         else:
             self.items["ind"].append((n, {k: v for k, v in item.items() if v is not None}))
         return True
-
-    # --- the economy ----------------------------------------------------------------------------
-
-    def economy(self, n: int, text: str) -> None:
-        for m in _MISSING.finditer(text):
-            if m["prev"].lower() not in ("i", "miljoner", "miljarder", "tusen", "per"):
-                self.note(n, f'beloppet saknas i texten ("{m[0]}"); inget värde läses')
-        if re.search(r"\s[-–]\s*$", text) and _ROLE.search(text):
-            why = f" enligt teckenförklaringen på rad {self.no_amount}" if self.no_amount else ""
-            self.note(n, f'"{_short(text)}": "-" är inget belopp{why}')
-        for s in _sentences(text):
-            amounts, i, prev = self.amounts(s), 0, 0
-            while i < len(amounts):
-                j = i
-                while j + 1 < len(amounts) and not s[amounts[j].end : amounts[j + 1].start].strip():
-                    j += 1
-                if j > i:  # a flattened table: the figures have lost their headers
-                    run = " ".join(a.raw for a in amounts[i : j + 1])
-                    self.note(n, f"{j - i + 1} belopp i följd utan egna rubriker ({run}); oparade")
-                elif not re.match(r"\s*(?:lägre|högre|mer|mindre) än", s[amounts[i].end :]):
-                    self.classify(n, amounts[i], s[prev : amounts[i].start][-70:], s)
-                prev, i = amounts[j].end, j + 1
-
-    def amounts(self, s: str) -> list[_Amount]:
-        out = []
-        for m in _AMOUNT.finditer(s):
-            unit = (m["unit"] or self.unit).lower()
-            year = re.fullmatch(r"(?:19|20)\d\d", m[0])
-            counted = re.match(r"\s+[a-zåäö]", s[m.end() :])  # "3 månader", "30 april"
-            if not unit or not m["unit"] and (self.section != "economy" or year or counted):
-                continue  # a bare number is an amount only in an economy section with its unit
-            number = float(m["num"].replace(" ", "") + "." + (m["dec"] or "0")) * _FACTOR[unit]
-            written = (m["sign"] or "").strip().lower()
-            sign = -1 if written in ("-", "–", "\u2212", "minus") else 1 if written else 0
-            dash = not sign and bool(re.search(r"(?:^|\s)[-–]\s+$", s[: m.start()]))
-            raw = m[0].strip() + ("" if m["unit"] else f" {unit}")
-            out.append(_Amount(m.start(), m.end(), number, sign, raw, dash))
-        return out
-
-    def classify(self, n: int, a: _Amount, window: str, sentence: str) -> None:
-        """An amount by the words before it: a deviation, a net figure, or nothing we read."""
-        roles, devs = list(_ROLE.finditer(window)), list(_DEVIATION.finditer(window))
-        role, dev = roles[-1] if roles else None, devs[-1] if devs else None
-        if a.list_dash:
-            self.note(n, f'"- {a.raw}": ett fristående tankstreck är inget minustecken; oläst')
-        elif dev and "resultat" in window[: dev.start()].lower():
-            return  # a result described as an underskott: not a deviation from the budget
-        elif dev and (not role or dev.start() > role.start() or re.search(r"\bmot\b", window)):
-            low, said = window.lower(), f"{window[dev.start() :].strip()} {a.raw}"
-            minus = dev["w"] in ("under", "Under") or "negativ" in low
-            implied = -1 if minus else int(dev["w"] in ("över", "Över") or "positiv" in low)
-            if a.sign and implied and a.sign != implied:
-                self.note(n, f'"{said}": ordet och tecknet säger emot varandra; oläst')
-            elif a.sign or implied:
-                self.figures["deviation"].append((a.tkr * (a.sign or implied), n, said))
-        elif role and len(window) - role.end() <= 40:
-            said = f"{window[role.start() :].strip()} {a.raw}"
-            if _NOT_LEVEL.search(window[role.start() :]) or "resultat" in window.lower():
-                return
-            if not (self.net or _NET.search(sentence)):
-                self.note(n, f'"{_short(said)}" anger inte netto och läses inte som nettobelopp')
-                return
-            kind = "prognosis" if any(r["prognosis"] for r in roles) else str(role.lastgroup)
-            self.figures[kind].append((a.tkr * (a.sign or 1), n, said))
-
-    def economy_data(self, smap: SourceMap) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        later = ["prognosis", "outcome"][:: 1 if self.kind == "tertialrapport" else -1]
-        what = {"prognosis": "helårsprognosen", "outcome": "utfallet", "budget": "budgeten"}
-        for key, roles in (("budget_netto", ["budget"]), ("utfall_netto", later)):
-            if role := next((r for r in roles if self.figures.get(r)), None):
-                value, n, said = self.figures[role][0]
-                out[key], smap.lines[("ekonomi", key)] = _number(value), n
-                self.note(n, f'{key} {_fmt(value)} tkr ur "{_short(said)}" ({what[role]})')
-        budget, outcome = out.get("budget_netto"), out.get("utfall_netto")
-        for deviation, n, said in self.figures["deviation"][:1]:
-            if budget is None or outcome is None:
-                said = f'avvikelsen {_fmt(deviation)} tkr ("{_short(said)}")'
-                self.note(n, f"{said}: budget och utfall netto står inte båda; inget räknas fram")
-            else:
-                agree = "stämmer" if abs(budget - outcome - deviation) <= 1 else "stämmer inte"
-                self.note(n, f"avvikelsen {_fmt(deviation)} tkr {agree} med budget minus utfall")
-        return out
 
 
 def _committee(head: Head, lines: list[Line], kind: str, source: str, notes: list[Any]) -> str:
@@ -470,7 +344,7 @@ def parse_report(lines: list[Line], source: str, head: Head, kind: str) -> Impor
     if economy:
         data["ekonomi"] = economy
         smap.lines[("ekonomi",)] = min(v for k, v in smap.lines.items() if k[:1] == ("ekonomi",))
-    report.unplaced = [(n, _short(" ".join(parts))) for n, parts in sorted(reader.unplaced.items())]
+    report.unplaced = [(n, short(" ".join(parts))) for n, parts in sorted(reader.unplaced.items())]
     notes.sort(key=lambda note: int(note[0]))
     report.counts = {
         "bedömningar": len(reader.items["åt"]),
