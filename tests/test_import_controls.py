@@ -278,7 +278,7 @@ FRAGMENTS = [
     "Process: Inköp",
     "Kontrollmoment: Att något kontrolleras",
     "Riskvärde: 9 (Sannolikhet: 3, Konsekvens: 3)",
-    "Process/rutin/system Kontrollmoment Riskvärde Kontrollmetod Kontrollansvarig",
+    "Process/rutin Kontrollmoment Riskvärde Kontrollmetod Kontrollansvarig Frekvens",
     "Fakturor\tAttest\t12\tStickprov\tChef",
     "Fakturor Attest 12 Stickprov Chef",
     "Inbyggda kontroller - HR ...5",
