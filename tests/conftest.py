@@ -65,6 +65,27 @@ def seed_path(name: str) -> Path:
     return path
 
 
+CORPUS = ROOT.parent / "shared" / "corpus" / "docs"
+
+
+def corpus_names(*prefixes: str) -> list[str]:
+    """The corpus excerpts whose names start with a prefix ("ikplan", "rov" …); a placeholder
+    where the corpus is absent, so the test that asks for it says why it skips (or fails, under
+    CI=true)."""
+    found = sorted(p.name for p in CORPUS.glob("*.txt") if p.name.split("-")[0] in prefixes)
+    return found or [f"{'|'.join(prefixes)}-*.txt"]
+
+
+def corpus_path(name: str) -> Path:
+    """A corpus excerpt, as `seed_path` gives a seed: skipped where absent, failing under CI."""
+    path = CORPUS / name
+    if not path.is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but the corpus file {path} is missing")
+        pytest.skip(f"the real excerpts are not beside this clone ({CORPUS} is absent)")
+    return path
+
+
 @pytest.fixture(scope="session")
 def catalogue() -> Catalogue:
     return load_catalogue()

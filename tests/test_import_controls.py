@@ -5,8 +5,6 @@ CI=true)."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,26 +17,7 @@ from checks.importers.controls import HEADINGS, parse_control_plan
 from checks.importers.detect import read_head
 from checks.importers.text import Head, normalise
 from checks.loading import InputError, validate_document
-from tests.conftest import ROOT
-
-CORPUS = ROOT.parent / "shared" / "corpus" / "docs"
-
-
-def corpus_names(prefix: str) -> list[str]:
-    """The corpus files of a kind; a placeholder where the corpus is absent, so the test that
-    asks for it says why it skips (or fails, under CI=true)."""
-    names = sorted(p.name for p in CORPUS.glob(f"{prefix}-*.txt")) if CORPUS.is_dir() else []
-    return names or [f"{prefix}-*.txt"]
-
-
-def corpus_path(name: str) -> Path:
-    """A corpus excerpt, as `seed_path` gives a seed: skipped where absent, failing under CI."""
-    path = CORPUS / name
-    if not path.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but the corpus file {path} is missing")
-        pytest.skip(f"the corpus is not beside this clone ({CORPUS} is absent)")
-    return path
+from tests.conftest import corpus_names, corpus_path
 
 
 def accounted(imported: Imported, lines: int) -> None:

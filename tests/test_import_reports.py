@@ -8,9 +8,7 @@ sign the text writes and become tkr, a figure the text lost stays out, a result 
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,8 +19,7 @@ from checks.importers.detect import read_head
 from checks.importers.reports import HEADINGS, parse_report
 from checks.importers.text import Head, Line, normalise
 from checks.loading import InputError, validate_document
-
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "docs"
+from tests.conftest import corpus_names, corpus_path
 
 
 def read(text: str, kind: str = "årsrapport", **head: Any) -> Imported:
@@ -330,17 +327,12 @@ def test_a_table_of_contents_is_furniture_and_a_proposal_has_no_place() -> None:
 
 
 def corpus_docs() -> list[str]:
-    names = sorted(p.name for p in CORPUS.glob("*.txt") if p.name.startswith(("tertial-", "arsr")))
-    return names or ["(korpusen saknas)"]
+    return corpus_names("tertial", "arsrapport")
 
 
 def corpus_lines(name: str) -> tuple[list[Line], Head, str]:
     """A corpus excerpt as lines and its head; skipped where the corpus is absent (not in CI)."""
-    path = CORPUS / name
-    if not path.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but the corpus file {path} is missing")
-        pytest.skip(f"the corpus is not beside this clone ({CORPUS} is absent)")
+    path = corpus_path(name)
     kind = "tertialrapport" if name.startswith("tertial-") else "årsrapport"
     lines = normalise(path.read_text(encoding="utf-8"), HEADINGS)
     head = read_head(lines, kind)

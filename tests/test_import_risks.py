@@ -16,7 +16,8 @@ from checks.importers.detect import read_head
 from checks.importers.risks import HEADINGS, parse_risk_analysis
 from checks.importers.text import Head, normalise
 from checks.loading import InputError, validate_document
-from tests.test_import_controls import accounted, corpus_names, corpus_path, notes
+from tests.conftest import corpus_names, corpus_path
+from tests.test_import_controls import accounted, notes
 
 
 def read(text: str, committee: str | None = "Fritidsnämnden", **head: Any) -> Imported:
