@@ -52,7 +52,9 @@ def main() -> int:
                 loaded = validate_document(imported.data, path.name, imported.source_map)
             except InputError as exc:
                 totals["avvisade"] += 1
-                rows.append(f"| `{path.name}` | {expected} | – | – | {_cell(exc.render(), 220)} | – |")
+                rows.append(
+                    f"| `{path.name}` | {expected} | – | – | {_cell(exc.render(), 220)} | – |"
+                )
                 continue
             kind = imported.report.kind
             totals["lästa"] += 1
@@ -83,7 +85,7 @@ def main() -> int:
         "",
         "Totals: " + ", ".join(f"{k} {v}" for k, v in sorted(totals.items())) + ".",
         "",
-        "## Every \"fel\" given on the corpus",
+        '## Every "fel" given on the corpus',
         "",
         *(fel_lines or ["None."]),
         "",
