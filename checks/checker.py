@@ -12,10 +12,11 @@ from checks.absence import Need, excerpt_matches, needs, unjudged
 from checks.catalogue import SEVERITY_RANK, Catalogue, load_catalogue
 from checks.config import OrgConfig, default_config
 from checks.dossier import Dossier, single
-from checks.engine import Engine, IsolatedEngine, Match
+from checks.engine import Engine, Match
 from checks.facts import FROM_DOCUMENT, Fact, FactBase, Place, derive
 from checks.findings import Finding, Sources, build_findings
 from checks.loading import LoadedDocument
+from checks.worker import IsolatedEngine
 
 EXCERPT_SV = "texten är ett utdrag: det regeln saknar kan stå längre fram i handlingen"
 OUTCOMES_SV: dict[str, str] = {

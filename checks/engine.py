@@ -24,8 +24,6 @@ See ../shared/design/durable-rules.md for the measurements. In short, every chec
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import itertools
 import json
 import logging
@@ -36,7 +34,6 @@ import subprocess
 import sys
 import threading
 from collections.abc import Sequence
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -209,6 +206,49 @@ class _Host(durable_engine.Host):  # type: ignore[misc]
         return never
 
 
+def _uncompilable(
+    catalogue: Catalogue, definition: dict[str, Any], exc: Exception
+) -> CatalogueError:
+    """Which rule the core cannot compile (e.g. a regex it does not parse).
+
+    Once the core has refused one ruleset it refuses every later one in the same process
+    (measured 2026-11-30), so the rules are tried alone, in catalogue order, in a fresh
+    interpreter (`python -m checks.engine PROBE`): the first one refused is the culprit.
+    """
+    _LOG.error("durable-rules refused the catalogue: %s", exc)
+    probe = subprocess.run(
+        [sys.executable, "-m", "checks.engine", "probe", catalogue.directory],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    culprit = probe.stdout.strip()
+    checked = catalogue.get(culprit) if culprit else None
+    if checked is None:
+        return CatalogueError(["regelmotorn kan inte kompilera regelkatalogen"])
+    return CatalogueError(
+        [
+            f"{checked.source}: regelmotorn kan inte kompilera villkoret i {checked.id} "
+            "(oftast ett mönster i $mt som motorn inte tolkar, t.ex. en teckenklass som "
+            "[a-z ] inuti en grupp); skriv om mönstret"
+        ]
+    )
+
+
+def _probe(rules_dir: str) -> str:
+    """In a fresh process: the id of the first rule the core refuses on its own, or ""."""
+    catalogue = load_catalogue(rules_dir)
+    definition = compile_ruleset(catalogue)
+    for n, checked in enumerate(catalogue.rules):
+        alone = {k: v for k, v in definition.items() if k.split(VARIANT, 1)[0] == checked.id}
+        try:
+            _Host().register_rulesets({f"styrkoll_probe_{n}": alone})
+        except Exception:  # noqa: BLE001 - the core's own error type and words
+            return checked.id
+    return ""
+
+
 class Engine:
     """The hardened in-process evaluator for one catalogue."""
 
@@ -225,7 +265,11 @@ class Engine:
             host = _HOSTS.get(self.name)
             if host is None:
                 host = _Host()
-                host.register_rulesets({self.name: compile_ruleset(catalogue, guard)})
+                definition = compile_ruleset(catalogue, guard)
+                try:
+                    host.register_rulesets({self.name: definition})
+                except Exception as exc:  # the core refused a condition: say which rule
+                    raise _uncompilable(catalogue, definition, exc) from None
                 _HOSTS[self.name] = host
         self._host = host
         self._handle = host.get_ruleset(self.name)._handle
@@ -330,166 +374,6 @@ class Engine:
         return EngineError(sv, en)
 
 
-def serve(inbox: Connection, outbox: Connection, rules_dir: str, expected_hash: str) -> None:
-    """The worker process: build the engine once, then answer evaluations until told to stop."""
-    try:
-        catalogue = load_catalogue(rules_dir)
-        if catalogue.content_hash != expected_hash:
-            outbox.send(("error", ("regelkatalogen ändrades under körningen", "catalogue changed")))
-            return
-        engine = Engine(catalogue)
-        gc.freeze()  # startup objects never die: keep them out of every later collection
-        outbox.send(("ready", catalogue.content_hash))
-    except Exception as exc:  # report, then exit: the parent turns it into an EngineError
-        _LOG.error("engine worker could not start: %r", exc)
-        outbox.send(("error", ("regelmotorns arbetsprocess kunde inte starta", "worker failed")))
-        return
-    while True:
-        try:
-            message = inbox.recv()
-        except (EOFError, OSError):
-            return
-        op = message[0]
-        if op == "stop":
-            return
-        if op == "crash":  # used by the tests to prove that a crash in C is contained
-            ctypes.string_at(0)
-        try:
-            outbox.send(("ok", engine.evaluate(message[1])))
-        except EngineError as exc:
-            outbox.send(("error", (exc.message_sv, exc.message_en)))
-            return  # an engine error recycles the worker
-        except Exception as exc:
-            _LOG.error("engine worker: internal error: %r", exc)
-            outbox.send(("error", ("internt fel i regelmotorn", "internal error in the engine")))
-            return
-
-
-class IsolatedEngine:
-    """Evaluates in a worker process; a crash or hang there is an `EngineError` for one check.
-
-    The worker is a fresh interpreter (`python -m checks.worker`) talking over two pipes, so it
-    never re-imports the caller's main module and is safe to start from threaded servers.
-    """
-
-    def __init__(self, catalogue: Catalogue, timeout: float = 60.0) -> None:
-        self.catalogue = catalogue
-        self.timeout = timeout
-        self._lock = threading.Lock()
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._inbox: Connection | None = None  # the worker's answers
-        self._outbox: Connection | None = None  # our requests
-        self.starts = 0
-
-    @property
-    def pid(self) -> int | None:
-        return self._proc.pid if self._proc is not None else None
-
-    def _start(self) -> None:
-        to_worker_r, to_worker_w = os.pipe()
-        from_worker_r, from_worker_w = os.pipe()
-        package_root = str(Path(__file__).resolve().parent.parent)
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
-        args = [
-            sys.executable,
-            "-m",
-            "checks.worker",
-            str(to_worker_r),
-            str(from_worker_w),
-            self.catalogue.directory,
-            self.catalogue.content_hash,
-        ]
-        try:
-            self._proc = subprocess.Popen(args, pass_fds=(to_worker_r, from_worker_w), env=env)
-        finally:
-            os.close(to_worker_r)
-            os.close(from_worker_w)
-        self._outbox = Connection(to_worker_w, readable=False)
-        self._inbox = Connection(from_worker_r, writable=False)
-        self.starts += 1
-        status, payload = self._receive()
-        if status != "ready":
-            self._stop()
-            raise EngineError(*payload)
-
-    def _receive(self) -> tuple[str, Any]:
-        assert self._inbox is not None and self._proc is not None
-        try:
-            if not self._inbox.poll(self.timeout):
-                self._stop()
-                raise EngineError(
-                    f"regelmotorn svarade inte inom {self.timeout:g} s; kontrollen avbröts",
-                    f"the rule engine did not answer within {self.timeout:g} s; check aborted",
-                )
-            result: tuple[str, Any] = self._inbox.recv()
-            return result
-        except (EOFError, OSError):
-            try:
-                code = self._proc.wait(5)
-            except subprocess.TimeoutExpired:
-                code = None
-            self._stop()
-            raise EngineError(
-                f"regelmotorn avbröts (avslutningskod {code}); kontrollen gav inget resultat "
-                "och en ny arbetsprocess startas för nästa kontroll",
-                f"the rule engine crashed (exit code {code}); the check gave no result and a "
-                "fresh worker starts for the next check",
-            ) from None
-
-    def _stop(self) -> None:
-        for conn in (self._inbox, self._outbox):
-            if conn is not None:
-                conn.close()
-        if self._proc is not None:
-            if self._proc.poll() is None:
-                self._proc.kill()
-            self._proc.wait(5)
-        self._proc, self._inbox, self._outbox = None, None, None
-
-    def _call(self, message: tuple[Any, ...]) -> list[Match]:
-        with self._lock:
-            if self._proc is None or self._proc.poll() is not None:
-                self._stop()
-                self._start()
-            assert self._outbox is not None
-            try:
-                self._outbox.send(message)
-            except (OSError, ValueError):
-                self._stop()
-                raise EngineError(
-                    "regelmotorn kunde inte nås", "the rule engine could not be reached"
-                ) from None
-            status, payload = self._receive()
-            if status != "ok":
-                self._stop()
-                raise EngineError(*payload)
-            return [(name, dict(refs)) for name, refs in payload]
-
-    def evaluate(self, facts: Sequence[Fact]) -> list[Match]:
-        """Every rule match for these facts, evaluated in the worker process."""
-        return self._call(("eval", list(facts)))
-
-    def crash_worker_for_test(self) -> list[Match]:
-        """Make the worker segfault in C; the caller gets the `EngineError` a real crash gives."""
-        return self._call(("crash",))
-
-    def close(self) -> None:
-        with self._lock:
-            if self._outbox is not None:
-                try:
-                    self._outbox.send(("stop",))
-                except (OSError, ValueError):
-                    pass
-            if self._proc is not None:
-                try:
-                    self._proc.wait(2)
-                except subprocess.TimeoutExpired:
-                    pass
-            self._stop()
-
-    def __enter__(self) -> IsolatedEngine:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+if __name__ == "__main__":  # pragma: no cover - run by _uncompilable in a fresh interpreter
+    if len(sys.argv) == 3 and sys.argv[1] == "probe":
+        print(_probe(sys.argv[2]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,16 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checks.catalogue import Catalogue
-from checks.engine import (
-    MAX_PROPERTIES,
-    Engine,
-    EngineError,
-    IsolatedEngine,
-    compile_ruleset,
-    fnv1a32,
-)
+from checks.engine import MAX_PROPERTIES, Engine, EngineError, compile_ruleset, fnv1a32
 from checks.facts import Fact
-from tests.conftest import CLEAN_DOSSIER, DEFECT_DOSSIER, facts_of
+from checks.worker import IsolatedEngine
+from tests.conftest import CLEAN_DOSSIER, DEFECT_DOSSIER, ROOT, facts_of
 
 
 @pytest.fixture(scope="module")
@@ -231,3 +226,24 @@ def test_the_engines_regex_misses_a_leading_group_after_dot_star_and_our_form_do
     # alternatives (with "(avdelningar och )?" added, "alla enheter" is missed as well)
     assert "samtliga enheter ska" not in got["X1"]
     assert got["X1"] < got["X2"]
+
+
+def test_a_pattern_the_engine_cannot_compile_names_its_rule(tmp_path: Path) -> None:
+    """Measured 2026-11-30: a character class inside a group, "(.*[a-z ])?(nämnd).*", makes the
+    core refuse the whole ruleset (code 503); the catalogue loads, so the engine must say which
+    rule it could not take, in Swedish, instead of "the worker could not start"."""
+    import shutil
+
+    from checks.catalogue import CatalogueError, load_catalogue
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    path = rules / "risks.yaml"
+    text = path.read_text(encoding="utf-8")
+    broken = text.replace("'(.*[ (])?(rov[ )]|", "'(.*[a-z ])?(rov[ )]|", 1)
+    assert broken != text
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(CatalogueError) as info:
+        Engine(load_catalogue(rules))
+    (problem,) = info.value.problems
+    assert "risks.yaml" in problem and "kan inte kompilera villkoret i R1" in problem
