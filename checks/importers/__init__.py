@@ -212,17 +212,8 @@ def import_file(
         )
     if chosen == "tjänsteutlåtande":
         imported = memo.parse_memo(lines, source, head)
-    elif chosen in ("internkontrollplan", "riskanalys", "tertialrapport", "årsrapport"):
-        imported = _read(chosen, text, source, head)
     else:
-        raise InputError(
-            source,
-            f"känd som {KIND_NAMES[chosen]} ({_why(ranked, chosen)}), men Styrkoll läser ännu inte "
-            "den här layouten; skriv den som YAML (styrkoll schema) eller skicka in en export "
-            "ur ILS-webb",
-            f"recognised as {chosen}, but this layout cannot be read yet",
-            line=lines[0].number,
-        )
+        imported = _read(chosen, text, source, head)
     cut = detect.excerpt_reason(text, lines)
     if cut is not None:  # what the text never reached is "kunde inte bedömas", never "fel"
         imported.data["utdrag"] = True
@@ -236,9 +227,11 @@ def import_file(
 
 def _read(kind: str, text: str, source: str, head: Any) -> Imported:
     """The reader of a kind, on the text normalised with that reader's headings too."""
-    from checks.importers import controls, reports, risks
+    from checks.importers import controls, plans, reports, risks
     from checks.importers.text import normalise
 
+    if kind == "verksamhetsplan":  # a plan outside the ILS-webb 2008-2012 layout
+        return plans.parse_plan_text(normalise(text, (*HEADINGS, *plans.HEADINGS)), source, head)
     if kind == "internkontrollplan":
         return controls.parse_control_plan(
             normalise(text, (*HEADINGS, *controls.HEADINGS)), source, head
