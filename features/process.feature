@@ -212,3 +212,30 @@ Egenskap: P – Process och tidsplan
     Scenario: Ifyllda handlingar håller
       När akten kontrolleras
       Så ges inget fynd P13
+
+  Regel: P14 Verksamhetsplanen är antagen när året börjar
+
+    @P14
+    Scenario: En plan som beslutas i april ger en varning
+      Givet att planens fält process.beslut är 2012-04-12
+      När akten kontrolleras
+      Så ges fyndet P14 för verksamhetsplanen
+      Och fyndets meddelande nämner "102 dagar in på året (högst 31)"
+
+    @P14
+    Scenario: En plan som beslutas i januari håller
+      När akten kontrolleras
+      Så ges inget fynd P14
+
+  Regel: P15 Internkontrollplanen är fastställd när året börjar
+
+    @P15
+    Scenario: En internkontrollplan daterad i mars ger en varning
+      Givet att internkontrollplanens fält datum är 2012-03-15
+      När akten kontrolleras
+      Så ges fyndet P15 för internkontrollplanen
+
+    @P15
+    Scenario: En internkontrollplan daterad före året håller
+      När akten kontrolleras
+      Så ges inget fynd P15

@@ -26,6 +26,8 @@ _PROCESS = {
     "first_apt_day": "första APT-datum som dagnummer",
     "first_apt_days_before_decision": "dagar från första APT till beslutet (negativt: efter)",
     "template_residue": "mallens text som står kvar (t.ex. Klicka här för att ange text)",
+    "decided_days_into_year": "dagar från årets början till beslutet (negativt: före)",
+    "dated_days_into_year": "dagar från årets början till handlingens datum (negativt: före)",
 }
 _MEMO = {
     "proposals": "antal beslutsförslag",
@@ -110,9 +112,12 @@ def process_facts(
             if body:
                 fact["proposal_body"] = body[0]
         fact["dnr_count"] = len(diarienummer(texts))
+    year_start = date(doc.year, 1, 1).toordinal()
     if doc_date is not None:
         fact["date"] = doc_date.isoformat()
+        fact["dated_days_into_year"] = doc_date.toordinal() - year_start
     if decision is not None:
+        fact["decided_days_into_year"] = decision.toordinal() - year_start
         fact["decision_day"] = decision.toordinal()
         fact["decision_date"] = decision.isoformat()
     place = Place(
