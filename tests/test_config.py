@@ -53,7 +53,9 @@ def test_a_severity_override_changes_the_findings_severity(
 def test_selecting_areas_and_ids_keeps_only_those(checker: Checker, tmp_path: Path) -> None:
     config = _config(tmp_path, "urval:\n  områden: [B]\n  regler: [R3]\n", checker.catalogue)
     result = checker.check(load_target(DEFECT_DOSSIER), config=config)
-    assert {f.rule_id for f in result.findings} == {"B4", "B5", "R3"}
+    found = {f.rule_id for f in result.findings}
+    assert {"B4", "B5", "R3"} <= found
+    assert all(r.startswith("B") or r == "R3" for r in found)
     assert result.outcomes["C1"] == "not_selected"
 
 
