@@ -304,13 +304,11 @@ class _Parser:
             self.placed(r)
 
     def activity_row(self, line: Line) -> None:
-        self.buffer.append(line)
-        m = DATES.search(line.text)
-        if not m:
+        done = dated_row(self.buffer, line)
+        if done is None:
             return
-        rows, self.buffer = self.buffer, []
-        title = join_lines([r.raw for r in rows[:-1]] + [line.text[: m.start()]])
-        activity: dict[str, Any] = {"titel": title, "startdatum": m[1], "slutdatum": m[2]}
+        rows, activity = done
+        title = activity["titel"]
         owner = self.com if self.acts_level == "Enhetens" else self.bg
         if owner is None or not title:
             for r in rows:
@@ -423,6 +421,20 @@ class _Parser:
         counts["enhetsaktiviteter"] = sum(len(c.get("aktiviteter", [])) for c in coms)
         budget = self.plan.get("budget") or {}
         counts["budgetrader"] = len(budget.get("intäkter", [])) + len(budget.get("kostnader", []))
+
+
+def dated_row(buffer: list[Line], line: Line) -> tuple[list[Line], dict[str, Any]] | None:
+    """An activity row of a table "Aktivitet Startdatum Slutdatum": its title may wrap over
+    lines, the row ends with the two dates. Lines wait in `buffer` until the dates come; then
+    the row's lines (the buffer is emptied) and the activity as document data."""
+    buffer.append(line)
+    m = DATES.search(line.text)
+    if not m:
+        return None
+    rows = buffer[:]
+    buffer.clear()
+    title = join_lines([r.raw for r in rows[:-1]] + [line.text[: m.start()]])
+    return rows, {"titel": title, "startdatum": m[1], "slutdatum": m[2]}
 
 
 def is_ils_plan(text: str) -> bool:

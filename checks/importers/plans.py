@@ -25,7 +25,7 @@ import re
 from typing import Any
 
 from checks.importers import Imported, ImportReport
-from checks.importers.ils import DATES, TARGET
+from checks.importers.ils import DATES, TARGET, dated_row
 from checks.importers.text import Head, Line, join_lines
 from checks.loading import InputError, SourceMap
 from checks.model import Path
@@ -370,18 +370,15 @@ class _Reader:
             self.placed(r)
 
     def activity_row(self, line: Line) -> None:
-        self.rows.append(line)
-        m = DATES.search(line.text)
-        if not m:
+        done = dated_row(self.rows, line)
+        if done is None:
             return
-        rows, self.rows = self.rows, []
-        title = join_lines([r.raw for r in rows[:-1]] + [line.text[: m.start()]])
+        rows, activity = done
         owner = self.com_or_goal()
-        if owner is None or not title:
+        if owner is None or not activity["titel"]:
             for r in rows:
                 self.unplaced(r)
             return
-        activity = {"titel": title, "startdatum": m[1], "slutdatum": m[2]}
         self.add("aktiviteter", activity, owner, rows[0])
         for r in rows:
             self.placed(r)
