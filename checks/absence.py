@@ -163,19 +163,25 @@ class _Atoms:
     """One fact against one condition: each leaf decided, absent, or a free join."""
 
     def __init__(
-        self, fact: Fact, singles: Mapping[str, Fact | None], excerpt: bool = False
+        self,
+        fact: Fact,
+        singles: Mapping[str, Fact | None],
+        excerpt: bool = False,
+        unknown: frozenset[str] = frozenset(),
     ) -> None:
         self.fact = fact
         self.singles = singles  # alias -> its only candidate fact, or None when there are several
         self.excerpt = excerpt  # the fact's document is an excerpt: absence itself is unknown
+        self.unknown = unknown  # fields whose absence leaves the outcome unknown (`requires`)
         self.free = 0
         self.absent = False
 
     def leaf(self, expr: dict[str, Any]) -> Any:
         ((key, inner),) = expr.items()
         if key in ("$ex", "$nex"):
-            present = next(iter(inner)) in self.fact
-            if not present and self.excerpt:
+            name = next(iter(inner))
+            present = name in self.fact
+            if not present and (self.excerpt or name in self.unknown):
                 self.absent = True
                 return _ABSENT if key == "$ex" else _NOT_ABSENT
             return present if key == "$ex" else not present
@@ -245,6 +251,14 @@ def depends_on_absence(
         if _value(tree, True, free) != _value(tree, False, free):
             return True
     return False
+
+
+def could_hold(expr: Any, fact: Fact, unknown: frozenset[str]) -> bool:
+    """Whether the condition could hold for the fact were the `unknown` fields there (joins
+    taken as holding): the fact is one the rule would judge, had it those values."""
+    atoms = _Atoms(fact, {}, unknown=unknown)
+    tree = _tree(expr, atoms)
+    return _value(tree, True, (True,) * atoms.free)
 
 
 Need = tuple[str, str, Any, tuple[str, ...]]  # (alias, kind, condition, fields it compares)

@@ -80,6 +80,9 @@ class Rule(BaseModel):
     message: Text
     subject: str
     when: dict[str, Any]
+    # `alias.field` values the rule cannot judge without: a fact of the alias's kind that lacks
+    # one is "kunde inte bedömas", never passed (a memo without its decision date for P2).
+    requires: tuple[str, ...] = ()
     valid_from: int = Field(ge=1990, le=2100)  # first year the rule applies to
     valid_to: int | None = Field(default=None, ge=1990, le=2100)  # last year, if it has one
 

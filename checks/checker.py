@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from checks.absence import Need, excerpt_matches, needs, unjudged
+from checks.absence import Need, could_hold, excerpt_matches, needs, unjudged
 from checks.catalogue import SEVERITY_RANK, Catalogue, load_catalogue
 from checks.config import OrgConfig, default_config
 from checks.dossier import Dossier, single
@@ -226,11 +226,32 @@ class Checker:
         for rule_id, rule_needs in self.needs.items():
             if rule_id in dropped:
                 continue
-            for ref, fields in unjudged(rule_needs, by_kind, judged[rule_id]):
+            found = unjudged(rule_needs, by_kind, judged[rule_id])
+            found += self._lacking(rule_id, by_kind, judged[rule_id], {r for r, _ in found})
+            for ref, fields in found:
                 place = base.places[ref]
                 described = contract.get(place.kind, {})
                 what = tuple(described.get(f, f) for f in fields)
                 out.setdefault(rule_id, []).append(_unjudged_at(place, rule_id, what, lang))
+        return out
+
+    def _lacking(
+        self, rule_id: str, by_kind: Mapping[str, list[Fact]], judged: set[str], seen: set[str]
+    ) -> list[tuple[str, tuple[str, ...]]]:
+        """Facts a rule would judge but that lack a value it `requires`."""
+        checked = self.catalogue.get(rule_id)
+        assert checked is not None
+        out: list[tuple[str, tuple[str, ...]]] = []
+        for needed in checked.rule.requires:
+            alias, _, field = needed.partition(".")
+            cond = next(c for c in checked.conditions if c.alias == alias and not c.negated)
+            for fact in by_kind.get(cond.kind, ()):
+                ref = str(fact["ref"])
+                if field in fact or ref in judged or ref in seen:
+                    continue
+                if could_hold(cond.expression, fact, frozenset({field})):
+                    out.append((ref, (field,)))
+                    seen.add(ref)
         return out
 
     def close(self) -> None:

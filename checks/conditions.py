@@ -242,6 +242,14 @@ def check_rule(
                 problems.append(f"{at}: {match[0]} namnger inget (icke-negerat) villkor")
             elif field not in contract[kind] and field not in COMMON_FIELDS:
                 problems.append(f'{at}: {match[0]}: faktatypen {kind} har inget fält "{field}"')
+    for i, needed in enumerate(rule.requires):
+        at = loc("requires", i)
+        alias, _, field = needed.partition(".")
+        kind = earlier.get(alias)
+        if kind is None:
+            problems.append(f"{at}: {needed!r} namnger inget (icke-negerat) villkor (alias.fält)")
+        elif field not in contract[kind]:
+            problems.append(f'{at}: faktatypen {kind} har inget fält "{field}"')
     if problems:
         return None, problems
     unique = tuple(dict.fromkeys(reads))

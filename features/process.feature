@@ -48,6 +48,14 @@ Egenskap: P – Process och tidsplan
       När akten kontrolleras
       Så ges inget fynd P2
 
+    @P2
+    Scenario: Utan beslutsdatum kan regeln inte bedöma, och räknas inte som uppfylld
+      Givet att tjänsteutlåtandets fält beslutsdatum saknas
+      Och att tjänsteutlåtandets fält beredning.mbl_19 saknas
+      När akten kontrolleras
+      Så ges inget fynd P2
+      Och kunde regeln P2 inte bedöma tjänsteutlåtandet
+
   Regel: P3 Ärendet förhandlades enligt MBL § 11 före beslutet
 
     @P3
@@ -67,6 +75,13 @@ Egenskap: P – Process och tidsplan
     Scenario: Förhandling enligt MBL § 11 före beslutet håller
       När akten kontrolleras
       Så ges inget fynd P3
+
+    @P3
+    Scenario: Utan beslutsdatum kan P3 inte bedöma förhandlingen
+      Givet att tjänsteutlåtandets fält beslutsdatum saknas
+      När akten kontrolleras
+      Så ges inget fynd P3
+      Och kunde regeln P3 inte bedöma tjänsteutlåtandet
 
   Regel: P4 MBL-stegen ligger nära beslutet
 

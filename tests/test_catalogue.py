@@ -292,3 +292,24 @@ def test_a_match_pattern_that_starts_with_dot_star_group_is_refused(tmp_path: Pa
         "activities.yaml",
     )
     assert "mönstret börjar med .*(" in problems
+
+
+@pytest.mark.parametrize(
+    ("requires", "expected"),
+    [
+        ("[x.decision_day]", "'x.decision_day' namnger inget (icke-negerat) villkor"),
+        ("[d.no_such_field]", 'faktatypen decision har inget fält "no_such_field"'),
+    ],
+)
+def test_what_a_rule_requires_must_be_a_field_of_one_of_its_conditions(
+    tmp_path: Path, requires: str, expected: str
+) -> None:
+    problems = _broken(
+        tmp_path,
+        lambda t: t.replace(
+            "    requires: [d.decision_day]", f"    requires: {requires}", 1
+        ),
+        "process.yaml",
+    )
+    assert expected in problems
+    assert "requires" in problems  # the place: rules[N].requires[0]

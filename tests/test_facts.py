@@ -83,3 +83,15 @@ def test_a_risk_names_its_responsible_as_a_fact() -> None:
     risks = [f for f in base.facts if f["kind"] == "risk"]
     assert [r.get("responsible") for r in risks] == ["Chef", None]
     assert [r["value"] for r in risks] == [6, 1]
+
+
+def test_a_dnr_is_counted_once_whatever_its_separator_and_a_statute_is_no_dnr() -> None:
+    """P11 (several Dnr in one decision) must not count a law's SFS number, a regulation's
+    number or one Dnr written twice with different separators (seen in real memos)."""
+    from checks.facts.text import diarienummer
+
+    texts = [
+        "Enligt lagen (2006:544) och föreskrifterna MSBFS 2015:5 redovisas ärendet KS-2021/88.",
+        "Se tjänsteutlåtande KS 2021/88 och Dnr 0412/20.",
+    ]
+    assert diarienummer(texts) == {"KS 2021/88", "0412/20"}

@@ -79,9 +79,20 @@ def template_residue(texts: list[str]) -> str | None:
     return joined[m.start() : m.end()] if same else m[0]
 
 
+# Not a Dnr: a statute's number ("(2006:544)", SFS) or a regulation's ("MSBFS 2015:5").
+_STATUTE = re.compile(r"(?:[A-ZÅÄÖ]*FS[ /-]?)?(?:19|20)\d{2}:\d+")
+
+
 def diarienummer(texts: list[str]) -> set[str]:
-    """The distinct diarienummer quoted in the texts."""
-    return {" ".join(m.split()) for text in texts for m in DNR.findall(text)}
+    """The distinct diarienummer quoted in the texts, one spelling each ("KS-2014/742" and
+    "KS 2014/742" are one); statute and regulation numbers are not diarienummer."""
+    out: set[str] = set()
+    for text in texts:
+        for m in DNR.findall(text):
+            if _STATUTE.fullmatch(m):
+                continue
+            out.add(re.sub(r"^([A-ZÅÄÖ]{1,6})[ /-]?(?=\d)", r"\1 ", " ".join(m.split())))
+    return out
 
 
 def quoted_amounts(text: str) -> list[tuple[str, float, str | None]]:

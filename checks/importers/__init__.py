@@ -215,6 +215,8 @@ def import_file(
     else:
         imported = _read(chosen, text, source, head)
     cut = detect.excerpt_reason(text, lines)
+    if cut is None and chosen == "tjänsteutlåtande":
+        cut = memo.unfinished(lines, imported.data)
     if cut is not None:  # what the text never reached is "kunde inte bedömas", never "fel"
         imported.data["utdrag"] = True
         imported.report.notes.append((cut[0], f"behandlas som ett utdrag: {cut[1]}"))

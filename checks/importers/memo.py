@@ -55,6 +55,34 @@ SUBJECT = re.compile(
     r"(?:na)?\s+(?:och kvalitetsgarantier\s+)?(?:för\s+)?(?P<year>(?:19|20)\d{2})",
     re.IGNORECASE,
 )
+# What a matter's title says it decides, when SUBJECT found no plan or report with its year.
+_CONCERNS = (
+    ("årsrapport", re.compile(r"\b(?:årsredovisning|verksamhetsberättelse|årsrapport)", re.I)),
+    (
+        "tertialrapport_2",
+        re.compile(
+            r"(?:delårsrapport|tertialrapport|tertialuppföljning)\s*(?:2|II)\b|"
+            r"(?:delårsrapport|tertialrapport)\w*\s+per\s+augusti",
+            re.I,
+        ),
+    ),
+    (
+        "tertialrapport_1",
+        re.compile(
+            r"(?:delårsrapport|tertialrapport|tertialuppföljning)\s*(?:1|I)\b|"
+            r"(?:delårsrapport|tertialrapport)\w*\s+per\s+april",
+            re.I,
+        ),
+    ),
+    ("verksamhetsplan", re.compile(r"verksamhetsplan", re.I)),
+)
+
+
+def concerns_of(title: str) -> str:
+    """The plan or report a matter's title names ("annat" when none)."""
+    return next((kind for kind, words in _CONCERNS if words.search(title)), "annat")
+
+
 COMMITTEE = re.compile(r"([A-ZÅÄÖ][\w-]+s stadsdelsnämnd)")
 
 
@@ -67,15 +95,77 @@ def _dated(match: re.Match[str], default_year: int) -> tuple[date | None, bool]:
         return None, False
 
 
+# An agenda's item: "2 Delårsrapport 2 …" (insynsverige), "• § 3 …" (edokmeetings), followed
+# within a few lines by its own Dnr.
+_ITEM = re.compile(r"^(?:•\s*)?(?:§\s*)?(?P<n>\d{1,3})\s+(?P<title>[A-ZÅÄÖ].{3,})$")
+_ITEM_DNR = re.compile(r"^Dnr\b:?\s*(?P<dnr>\S.*)?$", re.IGNORECASE)
+# The items Styrkoll is about, chosen when an agenda holds several.
+_GOVERNANCE = re.compile(
+    r"delårsrapport|tertialrapport|verksamhetsplan|intern ?kontroll|årsredovisning|"
+    r"verksamhetsberättelse|budget|riskanalys",
+    re.IGNORECASE,
+)
+# "Kommunstyrelsens förslag till beslut": the proposal heading with the proposing body before it.
+_BODY_PROPOSAL = re.compile(r"^[A-ZÅÄÖ][\w-]*s förslag till beslut\b")
+
+
+def unfinished(lines: list[Line], data: dict[str, Any]) -> tuple[int, str] | None:
+    """(line, why) when a memo's text stops before the memo does: it holds no proposal and none
+    of the parts a memo closes with (Bilagor, Expedieras till). A memo that closes without a
+    proposal is complete, and P8 judges it."""
+    if data.get("förslag_till_beslut") or not lines:
+        return None
+    closing = re.compile(r"^(?:Bilagor|Bilaga|Expedieras till|Beslutet skickas till)\b")
+    if any(closing.match(line.text) for line in lines):
+        return None
+    return lines[-1].number, (
+        "texten slutar utan förslag till beslut och utan de delar ett utlåtande slutar med "
+        "(Bilagor, Expedieras till)"
+    )
+
+
+def agenda_item(lines: list[Line]) -> tuple[list[Line], Line, str] | None:
+    """A meeting agenda of several matters, each with its own Dnr: the lines of the matter
+    Styrkoll is about (a plan, a report, internal control; else the first), its title line and
+    a note saying which was read. None when the text is one matter."""
+    starts: list[int] = []
+    for i, line in enumerate(lines):
+        if _ITEM.match(line.text) and any(
+            _ITEM_DNR.match(nxt.text) for nxt in lines[i + 1 : i + 4]
+        ):
+            starts.append(i)
+    if len(starts) < 2:
+        return None
+    spans = list(zip(starts, [*starts[1:], len(lines)], strict=True))
+    chosen = next((s for s in spans if _GOVERNANCE.search(lines[s[0]].text)), spans[0])
+    first, end = chosen
+    item = _ITEM.match(lines[first].text)
+    assert item is not None
+    title = Line(lines[first].number, item["title"])
+    note = (
+        f"en dagordning med {len(spans)} ärenden; läste ärende {item['n']} "
+        f"(rad {title.number}), det som gäller en plan, rapport eller intern kontroll"
+        if _GOVERNANCE.search(item["title"])
+        else f"en dagordning med {len(spans)} ärenden; läste det första (rad {title.number})"
+    )
+    return lines[first + 1 : end], title, note
+
+
 def parse_memo(lines: list[Line], source: str, head: Head) -> Imported:
     """A memo's normalised lines → a `tjänsteutlåtande`; year and committee from the document's
-    own head (the caller refuses a document that states no year)."""
+    own head (the caller refuses a document that states no year). Of a meeting agenda, the
+    matter that concerns a plan, report or internal control is read."""
     report = ImportReport(kind="tjänsteutlåtande")
     smap = SourceMap()
     sections: dict[str, list[Line]] = {}
     current = ""
     dnr = head.dnr
     title_line: Line | None = None
+    picked = agenda_item(lines)
+    if picked is not None:
+        lines, title_line, note = picked
+        report.notes.append((title_line.number, note))
+        dnr = None  # the head's Dnr may be another matter's
     for line in lines:
         number = line.number
         stripped = line.text
@@ -84,6 +174,13 @@ def parse_memo(lines: list[Line], source: str, head: Head) -> Imported:
         report.total_chars += len(stripped)
         if m := re.match(r"^DNR\s+([\w./-]+)$", stripped):
             dnr = m[1]
+        if picked is not None and (m := _ITEM_DNR.match(stripped)) and m["dnr"] and dnr is None:
+            dnr = m["dnr"].strip()
+            report.placed_chars += len(stripped)
+            continue
+        if m := _BODY_PROPOSAL.match(stripped):
+            stripped = "Förslag till beslut" + stripped[m.end() :]
+            line = Line(number, stripped)
         if FURNITURE.match(stripped) or re.match(r"^https?://\S+$", stripped):
             report.placed_chars += len(stripped)
             continue
@@ -162,10 +259,12 @@ def parse_memo(lines: list[Line], source: str, head: Head) -> Imported:
         raise InputError(
             source, "tjänsteutlåtandet har ingen rubrik", "the memo has no title", line=1
         )
+    if concerns == "annat":
+        concerns = concerns_of(data["ärende"])
     data["avser"] = concerns
 
     proposal = []
-    for item in re.split(r"(?:^|\n)\d+\.\s+", body("förslag_till_beslut")):
+    for item in re.split(r"(?:^|\n)(?:\d+\.|[-–•])\s+", body("förslag_till_beslut")):
         item = " ".join(item.split())
         if item:
             proposal.append(item)
