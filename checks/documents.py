@@ -220,6 +220,8 @@ class FollowUpReport(Header):
     document: Literal["tertialrapport", "årsrapport"] = Field(alias="dokument")
     tertial: Literal[1, 2] | None = Field(default=None, alias="tertial")
     summary: Text = Field(default=None, alias="sammanfattning")
+    # what the report's legend says its colours or symbols mean ("Grön = uppfyllt")
+    legend: Text = Field(default=None, alias="teckenförklaring")
     assessments: list[Assessment] = Field(default_factory=list, alias="åtaganden")
     indicators: list[IndicatorOutcome] = Field(default_factory=list, alias="indikatorer")
     budget: BudgetOutcome | None = Field(default=None, alias="ekonomi")

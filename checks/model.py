@@ -126,6 +126,8 @@ class BoardGoal(Element):
     title: Title = Field(alias="titel")
     council_goal: Number | None = Field(default=None, alias="kf_mål")
     year: int | None = Field(default=None, alias="år")
+    # The goal's own target value ("Målvärde"); an empty string: the label stands with no value.
+    target_value: Text = Field(default=None, alias="målvärde")
     no_commitment_reason: Text = Field(default=None, alias="motivering_utan_åtagande")
     activities: list[Activity] = Field(default_factory=list, alias="aktiviteter")
     indicators: list[Indicator] = Field(default_factory=list, alias="indikatorer")

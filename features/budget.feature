@@ -98,3 +98,45 @@ Egenskap: B – Budget
       Givet att planens budgettext är "Budgeten är 2,1 mnkr högre jämfört med år 2011."
       När planen kontrolleras
       Så ges inget fynd B5
+
+  Regel: B6 Budgeten har ingen ospecificerad besparing
+
+    @B6
+    Scenario: En ospecificerad besparing i budgettexten ger en varning
+      Givet att planens budgettext är "Ramen minskar med 800 tkr. Tills vidare står beloppet som en ospecificerad besparing i tabellen."
+      När planen kontrolleras
+      Så ges fyndet B6 för verksamhetsplanen
+      Och fyndet har allvarlighetsgraden varning
+      Och fyndets meddelande nämner "ospecificerad besparing"
+
+    @B6
+    Scenario: En budgetrad med en ej fördelad besparing ger en varning
+      Givet att planens fält budget.kostnader[+] är {namn: Ej fördelad besparing, belopp: -800}
+      När planen kontrolleras
+      Så ges fyndet B6 för verksamhetsplanen
+      Och fyndets meddelande nämner "budgettabellen"
+
+    @B6
+    Scenario: En generell besparing som ska fördelas i tjänsteutlåtandet ger en varning
+      Givet en fullständig akt för 2012
+      Och att tjänsteutlåtandets fält bakgrund är Ramen är lägre än i fjol och en generell besparing ska fördelas under våren.
+      När akten kontrolleras
+      Så ges fyndet B6 för tjänsteutlåtandet
+
+    @B6
+    Scenario: En budget utan ospecificerad besparing håller
+      När planen kontrolleras
+      Så ges inget fynd B6
+
+    @B6
+    Scenario: En text som säger att ingen besparing är ofördelad håller
+      Givet att planens budgettext är "Budgeten har ingen ospecificerad besparing; varje minskning är fördelad."
+      När planen kontrolleras
+      Så ges inget fynd B6
+
+    @B6
+    Scenario: Ett utdrag utan ospecificerad besparing kan inte bedömas
+      Givet att planens fält utdrag är true
+      När planen kontrolleras
+      Så ges inget fynd B6
+      Och kunde regeln B6 inte bedöma verksamhetsplanen

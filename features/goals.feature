@@ -169,3 +169,130 @@ Egenskap: G – Målkoppling
         """
       När planen kontrolleras
       Så ges inget fynd G5
+
+  Regel: G6 Varje nämndmål har ett mätbart mål
+
+    @G6
+    Scenario: Ett nämndmål vars målvärde står tomt ger en varning
+      Givet att planen har ett nämndmål utanför målkedjan:
+        """
+        titel: Invånarna upplever att simhallen är välskött
+        kf_mål: "1.1"
+        målvärde: ""
+        motivering_utan_åtagande: Målet gäller nämndens egna anläggningar.
+        """
+      När planen kontrolleras
+      Så ges fyndet G6 för nämndmålet "Invånarna upplever att simhallen är välskött"
+      Och fyndet har allvarlighetsgraden varning
+      Och fyndets meddelande nämner "målvärdet står utan värde"
+
+    @G6
+    Scenario: Ett nämndmål som bara anger en riktning ger en varning
+      Givet att planen har ett nämndmål utanför målkedjan:
+        """
+        titel: Antalet besök på biblioteken ska öka
+        kf_mål: "1.1"
+        motivering_utan_åtagande: Målet gäller nämndens egna bibliotek.
+        """
+      När planen kontrolleras
+      Så ges fyndet G6 för nämndmålet "Antalet besök på biblioteken ska öka"
+      Och fyndets meddelande nämner "målet anger bara en riktning"
+
+    @G6
+    Scenario: Ett nämndmål med ett målvärde håller
+      Givet att planen har ett nämndmål utanför målkedjan:
+        """
+        titel: Invånarna upplever att simhallen är välskött
+        kf_mål: "1.1"
+        målvärde: 85 % nöjda i brukarenkäten
+        motivering_utan_åtagande: Målet gäller nämndens egna anläggningar.
+        """
+      När planen kontrolleras
+      Så ges inget fynd G6
+
+    @G6
+    Scenario: En riktning med en egen indikator som har årsmål håller
+      Givet att planen har ett nämndmål utanför målkedjan:
+        """
+        titel: Antalet besök på biblioteken ska öka
+        kf_mål: "1.1"
+        motivering_utan_åtagande: Målet gäller nämndens egna bibliotek.
+        indikatorer:
+          - namn: Besök per invånare och år
+            årsmål: "4,5"
+            periodicitet: År
+        """
+      När planen kontrolleras
+      Så ges inget fynd G6
+
+    @G6
+    Scenario: En riktning med en jämförelse mot ett basår håller
+      Givet att planen har ett nämndmål utanför målkedjan:
+        """
+        titel: Antalet besök på biblioteken ska öka jämfört med 2011
+        kf_mål: "1.1"
+        motivering_utan_åtagande: Målet gäller nämndens egna bibliotek.
+        """
+      När planen kontrolleras
+      Så ges inget fynd G6
+
+    @G6
+    Scenario: Det sista nämndmålet i ett utdrag kan inte bedömas
+      Givet att planens fält utdrag är true
+      Och att planen har ett nämndmål utanför målkedjan:
+        """
+        titel: Antalet besök på biblioteken ska öka
+        kf_mål: "1.1"
+        motivering_utan_åtagande: Målet gäller nämndens egna bibliotek.
+        """
+      När planen kontrolleras
+      Så ges inget fynd G6
+      Och kunde regeln G6 inte bedöma nämndmålet "Antalet besök på biblioteken ska öka"
+
+  Regel: G7 Nämndmålets målår ligger inte före planens år
+
+    @G7
+    Scenario: Ett nämndmål som ska vara nått före planens år ger en varning
+      Givet att planen har ett nämndmål utanför målkedjan:
+        """
+        titel: Alla enheter ska ha en digital kontaktväg senast 2010
+        kf_mål: "1.1"
+        motivering_utan_åtagande: Målet gäller förvaltningen.
+        """
+      När planen kontrolleras
+      Så ges fyndet G7 för nämndmålet "Alla enheter ska ha en digital kontaktväg senast 2010"
+      Och fyndet har allvarlighetsgraden varning
+      Och fyndets meddelande nämner "ska vara nått 2010 ("senast 2010"), men planen gäller 2012"
+
+    @G7
+    Scenario: Ett mål mätt i en ranking från ett tidigare år ger en varning
+      Givet att planen har ett nämndmål utanför målkedjan:
+        """
+        titel: I företagarnas ranking 2011 ska kommunen ligga bland de 40 bästa
+        kf_mål: "1.1"
+        motivering_utan_åtagande: Målet gäller förvaltningen.
+        """
+      När planen kontrolleras
+      Så ges fyndet G7 för nämndmålet "I företagarnas ranking 2011 ska kommunen ligga bland de 40 bästa"
+
+    @G7
+    Scenario: Ett nämndmål med ett målår efter planens år håller
+      Givet att planen har ett nämndmål utanför målkedjan:
+        """
+        titel: Alla enheter ska ha en digital kontaktväg senast 2014
+        kf_mål: "1.1"
+        motivering_utan_åtagande: Målet gäller förvaltningen.
+        """
+      När planen kontrolleras
+      Så ges inget fynd G7
+
+    @G7
+    Scenario: Ett basår att jämföra med är inget målår
+      Givet att planen har ett nämndmål utanför målkedjan:
+        """
+        titel: Sjukfrånvaron ska vara lägre än 2009
+        kf_mål: "1.1"
+        motivering_utan_åtagande: Målet gäller förvaltningen.
+        """
+      När planen kontrolleras
+      Så ges inget fynd G7

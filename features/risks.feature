@@ -145,3 +145,100 @@ Egenskap: R – Riskanalys och intern kontroll
       När akten kontrolleras
       Så ges inget fynd R7
       Och ges inget fynd R3
+
+  Regel: R8 Kontrollen anger det riskvärde den valts för
+
+    @R8
+    Scenario: En kontroll utan riskvärde när planen väljer efter riskvärde ger en varning
+      Givet att internkontrollplanens fält urval är Kontroller görs för risker med riskvärde 9 eller högre.
+      Och att internkontrollplanens fält kontroller[0].risker är []
+      När akten kontrolleras
+      Så ges fyndet R8 för kontrollen "Attest av fakturor"
+      Och fyndet har allvarlighetsgraden varning
+
+    @R8
+    Scenario: En kontroll med sitt riskvärde vid kontrollen håller
+      Givet att internkontrollplanens fält urval är Kontroller görs för risker med riskvärde 9 eller högre.
+      Och att internkontrollplanens fält kontroller[0].risker är []
+      Och att internkontrollplanens fält kontroller[0].riskvärde är 12
+      När akten kontrolleras
+      Så ges inget fynd R8
+
+    @R8
+    Scenario: En kolumn Riskvärde räcker för att kontrollerna ska ange sitt värde
+      Givet att internkontrollplanens fält kolumner är [Process, Kontrollmoment, Riskvärde, Metod, Frekvens, Ansvarig]
+      Och att internkontrollplanens fält kontroller[0].risker är []
+      När akten kontrolleras
+      Så ges fyndet R8 för kontrollen "Attest av fakturor"
+
+    @R8
+    Scenario: Kontroller kopplade till risker i riskanalysen håller
+      Givet att internkontrollplanens fält urval är Kontroller görs för risker med riskvärde 9 eller högre.
+      När akten kontrolleras
+      Så ges inget fynd R8
+
+    @R8
+    Scenario: En plan som inte väljer efter riskvärde behöver inget värde vid kontrollen
+      Givet att internkontrollplanens fält kontroller[0].risker är []
+      När akten kontrolleras
+      Så ges inget fynd R8
+
+    @R8
+    Scenario: Den sista kontrollen i ett utdrag kan inte bedömas
+      Givet att internkontrollplanens fält utdrag är true
+      Och att internkontrollplanens fält urval är Kontroller görs för risker med riskvärde 9 eller högre.
+      Och att internkontrollplanens fält kontroller[1].risker är []
+      När akten kontrolleras
+      Så ges inget fynd R8
+      Och kunde regeln R8 inte bedöma kontrollen "Diarieföring"
+
+  Regel: R9 Internkontrollplanens tabell har en kolumn för frekvens
+
+    @R9
+    Scenario: En tabell utan kolumn för frekvens eller tidpunkt ger en varning
+      Givet att internkontrollplanens fält kolumner är [Process, Kontrollmoment, Riskvärde, Kontrollmetod, Kontrollansvarig]
+      När akten kontrolleras
+      Så ges fyndet R9 för internkontrollplanens tabell
+      Och fyndet har allvarlighetsgraden varning
+      Och fyndets meddelande nämner "Kontrollmetod | Kontrollansvarig"
+
+    @R9
+    Scenario: En kolumn Tidpunkt för kontroll räknas som frekvens
+      Givet att internkontrollplanens fält kolumner är [Process, Kontrollmoment, Kontrollmetod, Ansvarig, Tidpunkt för kontroll]
+      När akten kontrolleras
+      Så ges inget fynd R9
+
+    @R9
+    Scenario: En tabell med kolumnen Frekvens håller
+      När akten kontrolleras
+      Så ges inget fynd R9
+
+    @R9
+    Scenario: Ett tabellhuvud som avslutar ett utdrag kan inte bedömas
+      Givet att internkontrollplanens fält utdrag är true
+      Och att internkontrollplanens fält kontroller är []
+      Och att internkontrollplanens fält kolumner är [Process, Kontrollmoment, Riskvärde, Kontrollmetod, Tidpunkt för]
+      När akten kontrolleras
+      Så ges inget fynd R9
+      Och kunde regeln R9 inte bedöma internkontrollplanens tabell
+
+  Regel: R10 Riskanalysen är internkontrollens, inte krisberedskapens
+
+    @R10
+    Scenario: En risk- och sårbarhetsanalys som akten riskanalys ger information
+      Givet att riskanalysens fält analystyp är rsa
+      När akten kontrolleras
+      Så ges fyndet R10 för riskanalysen
+      Och fyndet har allvarlighetsgraden info
+      Och fyndets meddelande nämner "krisberedskapen (LEH)"
+
+    @R10
+    Scenario: En risk- och väsentlighetsanalys håller
+      Givet att riskanalysens fält analystyp är rov
+      När akten kontrolleras
+      Så ges inget fynd R10
+
+    @R10
+    Scenario: En riskanalys som inte anger sin typ håller
+      När akten kontrolleras
+      Så ges inget fynd R10

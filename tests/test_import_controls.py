@@ -63,6 +63,7 @@ def test_a_table_under_a_header_row_is_read_cell_by_cell() -> None:
             "kontrollmoment": "Varje faktura har två attestanter",
             "metod": "Stickprov om 30 fakturor",
             "ansvarig": "Ekonomichef",
+            "riskvärde": 12,
         },
         {
             "process": "Löner",
@@ -75,11 +76,15 @@ def test_a_table_under_a_header_row_is_read_cell_by_cell() -> None:
             "kontrollmoment": "Avbokningar krediteras",
             "metod": "Tio avbokningar",
             "ansvarig": "Bokningschef",
+            "riskvärde": 6,
         },
     ]
     assert imported.source_map.lines[("kontroller", 2, "metod")] == 8
     said = notes(imported)
-    assert "5: riskvärde 12 står vid kontrollen" in said  # a note, not a field of the control
+    assert "5: riskvärde 12 står vid kontrollen" in said  # kept at the control (R8), and said
+    assert imported.data["kolumner"][2] == "Riskvärde"  # the header as written (R8, R9)
+    assert imported.data["kolumner"][-1] == "Tidpunkt för rapportering"
+    assert imported.source_map.lines[("kolumner",)] == 4
     assert "Tidpunkt för rapportering har ingen plats i modellen" in said
     # a row whose cells only spaces separate, with two text cells before its number: not split
     assert imported.report.unplaced == [(7, TABLE.splitlines()[6])]
@@ -110,6 +115,7 @@ def test_labelled_controls_and_the_inline_stratsys_risk_value() -> None:
         "frekvens": "Två gånger per år",
         "ansvarig": "Upphandlingssamordnare",
         "rapporteras_till": "Förvaltningsledningen",
+        "riskvärde": 12,
     }
     assert second == {
         "process": "Inköp",
@@ -223,7 +229,7 @@ def test_a_narrative_plan_gives_no_controls_and_says_where_they_are() -> None:
 def test_nothing_is_invented() -> None:
     imported = read(TABLE)
     for control in imported.data["kontroller"]:
-        assert set(control) <= {"process", "kontrollmoment", "metod", "ansvarig"}
+        assert set(control) <= {"process", "kontrollmoment", "metod", "ansvarig", "riskvärde"}
     assert "datum" not in imported.data
     assert imported.data["enhet"] == "Fritidsnämnden"  # the committee's own plan
     assert "enhet satt till Fritidsnämnden" in notes(imported)

@@ -173,7 +173,8 @@ STRATSYS = (
 def test_stratsys_tree_empty_target_value_is_not_invented() -> None:
     imported = read(STRATSYS)
     first, second = imported.data["nämndmål"]
-    assert first == {"titel": "Barn och unga rör sig mer på fritiden"}  # no target, none made up
+    # the label with nothing after it: an empty target, none made up
+    assert first == {"titel": "Barn och unga rör sig mer på fritiden", "målvärde": ""}
     assert second["indikatorer"] == [{"namn": "Föreningslivet får fler ledare", "årsmål": "120 st"}]
     notes = dict(imported.report.notes)
     assert "utan värde" in notes[4]

@@ -7,6 +7,11 @@ from checks.documents import DecisionMemo
 from checks.facts.base import Fact, FactBase, FactKind, Place
 from checks.facts.labels import clip
 from checks.facts.process import mbl_fact, process_facts
+from checks.facts.reports import text_sign_facts
+from checks.facts.targets import memo_budget_fact
+from checks.model import Path
+
+_PERIOD = {"årsrapport": "år", "tertialrapport_1": "tertial", "tertialrapport_2": "tertial"}
 
 KINDS = {
     "council_info": FactKind(
@@ -38,6 +43,7 @@ def memo_facts(base: FactBase, kind: str, doc: DecisionMemo, order: int) -> None
         path=("beslutsdatum",),
         mbl_path=("beredning",),
     )
+    memo_budget_fact(base, kind, doc, order, place)
     for council, day, key in (
         ("pensionärsrådet", prep.pensioners_council, "pensionärsråd"),
         ("funktionshinderrådet", prep.disability_council, "funktionshinderråd"),
@@ -68,3 +74,13 @@ def memo_facts(base: FactBase, kind: str, doc: DecisionMemo, order: int) -> None
         for section, day in ((19, att.mbl_19), (11, att.mbl_11)):
             if day is not None:
                 mbl_fact(base, place, section, day, decision, label, True, ("bilagor", i))
+    texts: list[tuple[Path, str | None]] = [
+        *((("förslag_till_beslut", i), p) for i, p in enumerate(doc.proposal)),
+        (("sammanfattning",), doc.summary),
+        (("bakgrund",), doc.background),
+        (("ärendet",), doc.matter),
+        (("förvaltningens_förslag",), doc.administration_view),
+        (("beredning", "text"), doc.preparation.text),
+    ]
+    period = _PERIOD.get(doc.concerns)
+    text_sign_facts(base, kind, doc.year, doc.excerpt, texts, order, place, period)

@@ -7,6 +7,8 @@ from datetime import date
 
 from checks.facts.base import Fact, FactBase, FactKind, Place, number, present, put_plain
 from checks.facts.process import process_facts
+from checks.facts.targets import KINDS as TEXT_KINDS
+from checks.facts.targets import budget_text_fact, direction_only, measurable, target_year
 from checks.facts.text import figures, opening, target_gap, text_facts
 from checks.model import (
     Activity,
@@ -24,6 +26,11 @@ from checks.model import (
     iter_elements,
 )
 
+_TARGET_YEAR = {  # read in the goal's wording, its target value and its own indicators
+    "target_year": "året målet ska vara nått enligt texten (senast 2018, ranking 2017 ska …)",
+    "target_quote": "orden som anger året",
+    "target_years_past": "planens år minus målåret (positivt: målåret har redan passerat)",
+}
 KINDS = {
     "plan": FactKind(
         model=Plan,
@@ -39,7 +46,13 @@ KINDS = {
     "board_goal": FactKind(
         model=BoardGoal,
         derived={
-            "council_goal": "numret på KF-målet nämndmålet bryter ned (nästling eller kf_mål)"
+            "council_goal": "numret på KF-målet nämndmålet bryter ned (nästling eller kf_mål)",
+            # targets and blank_targets stay out when an excerpt ends in the goal
+            "targets": "antal mätbara mål (målvärde, indikator med årsmål, tal i målet)",
+            "blank_targets": "antal tomma målvärden",
+            "wording": "målets formulering (riktning: bara ska öka, ska minska …)",
+            "unmeasured": "varför målet saknar mätbart mål",
+            **_TARGET_YEAR,
         },
     ),
     "commitment": FactKind(
@@ -86,6 +99,7 @@ KINDS = {
         },
     ),
     "budget_frame": FactKind(derived={"amount": "enhetens ekonomiska ram i tkr"}),
+    **TEXT_KINDS,
 }
 
 _KIND_OF: dict[type[Element], str] = {
@@ -156,6 +170,55 @@ def plan_facts(base: FactBase, plan: Plan) -> None:
     net = plan.budget.net_total if plan.budget is not None else None
     for tpath, flabel, text, owner_place in texts:
         text_facts(base, tpath, flabel, text, owner_place, plan.year, net)
+    _goal_targets(base, plan)
+    budget_texts = [(tpath, flabel, text) for tpath, flabel, text, _ in texts]
+    if plan.budget is not None:
+        budget_texts += [
+            (("budget", key, i), "budgettabellen", line.name)
+            for key, lines in (("intäkter", plan.budget.income), ("kostnader", plan.budget.costs))
+            for i, line in enumerate(lines)
+        ]
+    budget_text_fact(
+        base,
+        "verksamhetsplan",
+        ("verksamhetsplanen", "the operating plan"),
+        budget_texts,
+        plan.excerpt,
+        0,
+        root,
+    )
+
+
+def _goal_targets(base: FactBase, plan: Plan) -> None:
+    """G6 and G7: the targets each board goal states, and the year a goal or indicator is due.
+
+    In an excerpt the last board goal may have its target after the cut: unless it shows one
+    (or a target label with nothing after it), its count stays out and G6 cannot judge it.
+    """
+    facts = base.by_ref()
+    goals = [e for _, e, _ in iter_elements(plan) if isinstance(e, BoardGoal)]
+    for goal in goals:
+        fact = facts[str(goal.id)]
+        stated = present(goal.target_value)
+        count = (stated is not None) + sum(
+            present(i.annual_target) is not None for i in goal.indicators
+        )
+        count += measurable(goal.title)
+        blank = int(goal.target_value is not None and stated is None)
+        if direction_only(goal.title):
+            fact["wording"] = "riktning"
+        if not (plan.excerpt and goal is goals[-1] and not count and not blank):
+            fact["targets"], fact["blank_targets"] = count, blank
+        if blank:
+            fact["unmeasured"] = "målvärdet står utan värde"
+        elif "wording" in fact:
+            fact["unmeasured"] = "målet anger bara en riktning"
+        texts = [goal.title, goal.target_value]
+        texts += [t for i in goal.indicators for t in (i.name, i.annual_target)]
+        found = target_year(texts, plan.year)
+        if found is not None:
+            fact["target_year"], fact["target_quote"] = found
+            fact["target_years_past"] = plan.year - found[0]
 
 
 def _derive(

@@ -52,7 +52,8 @@ HEADINGS: tuple[str, ...] = (
     "Riskvärde", "Tidpunkt för", "Resultat", "År:", "Nämnd:", "Enhet:",
 )  # fmt: skip
 CONTROL_ORDER = (
-    "process", "kontrollmoment", "metod", "frekvens", "ansvarig", "rapporteras_till", "resultat",
+    "process", "kontrollmoment", "metod", "frekvens", "ansvarig", "rapporteras_till", "riskvärde",
+    "resultat",
 )  # fmt: skip
 _CATEGORY = re.compile(r"^(?P<category>[A-ZÅÄÖ]{3,}PROCESSER)\b\s*(?P<rest>.*)$")
 _STRATSYS = re.compile(r"^(?P<label>Fas|Rapportperiod)\s*:\s*(?P<value>.*)$")
@@ -225,6 +226,8 @@ class _ControlReader(Reader):
             self.unplace(n, text)
             return
         stated = ", ".join(f"{key} {value}" for key, value in values.items())
+        if "riskvärde" in values:
+            self.block.put("riskvärde", values["riskvärde"], n)
         self.block.notes.append((n, f"{stated} står vid kontrollen; värdet hör till riskanalysen"))
         self.place(n, text)
 
@@ -233,7 +236,7 @@ class _ControlReader(Reader):
         if "process" in stated:
             self.context = Context(stated["process"], n, f"processen från raden ovan (rad {n})")
         for key in CONTROL_ORDER[1:]:
-            if key in stated:
+            if key in stated and key != "riskvärde":
                 block.put(key, stated[key], n)
         if "risk" in stated:
             self.risk(n, stated["risk"])
@@ -260,6 +263,22 @@ class _ControlReader(Reader):
             block = self.new_block(at, title)
             block.notes.append((at, f'granskningen "{title}" (rubriken som process)'))
             self.place(at, title, block)
+
+
+# "… de områden där risktalet är högst (över 9) valts ut …": the controls follow the risk value
+_SELECTION = re.compile(
+    r"[^.]*\b(?:risktal|riskvärde|riskpoäng)\w*\b[^.]*?"
+    r"\b(?:över|minst|överstiger|högre än|lägst|från|högst|eller högre|och högre)\b[^.]*\.?",
+    re.IGNORECASE,
+)
+
+
+def _selection(lines: list[Line]) -> tuple[str, int] | None:
+    """The sentence that says how the controls were chosen by risk value, with its line."""
+    for line in lines:
+        if (m := _SELECTION.search(line.text)) is not None:
+            return " ".join(m[0].split())[:300], line.number
+    return None
 
 
 def parse_control_plan(lines: list[Line], source: str, head: Head) -> Imported:
@@ -299,6 +318,12 @@ def parse_control_plan(lines: list[Line], source: str, head: Head) -> Imported:
             {("kontroller", k, key): line for key, line in block.lines.items() if key != "risk"}
         )
         report.notes += block.notes
+    if reader.headers:
+        line, names = reader.headers[0]
+        data["kolumner"], smap.lines[("kolumner",)] = names, line
+    if (selection := _selection(lines)) is not None:
+        data["urval"], smap.lines[("urval",)] = selection
+        report.notes.append((selection[1], f'urvalet av kontroller: "{selection[0]}"'))
     if controls:
         data["kontroller"] = controls
     report.counts = {"kontroller": len(controls)}

@@ -275,6 +275,7 @@ class Reader:
         self.keys: list[str | None] | None = None  # the columns of the table being read
         self.header_line: int | None = None
         self.rows = 0
+        self.headers: list[tuple[int, list[str]]] = []  # (line, column names as written)
 
     def structure(self, text: str) -> None:
         if self.counting:
@@ -311,6 +312,8 @@ class Reader:
             if unused := [name for name, key in names if key is None]:
                 self.note(n, f"kolumnen {' och '.join(unused)} har ingen plats i modellen")
             self.header_line, self.rows = n, 0
+            if self.counting:
+                self.headers.append((n, [name for name, _ in names]))
             self.structure(" ".join(line.text for line in lines[i:j]))
             return j
         for pattern, mode in self.sections:

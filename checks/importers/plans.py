@@ -106,6 +106,7 @@ class _Reader:
         self.run_on: list[tuple[str, str, Line]] = []  # (committee, goal, line)
         self.toc_lines: list[int] = []
         self.named_committee: tuple[str, int] | None = None
+        self.last_line = 0  # the number of the text's last line
 
     # --- bookkeeping --------------------------------------------------------------------------
 
@@ -275,10 +276,13 @@ class _Reader:
             self.unplaced(line)
             return
         self.placed(line)
+        if not value and line.number >= self.last_line:  # its value may stand after the cut
+            self.note(line, f'nämndmålet "{goal["titel"]}": Målvärde sist i texten; inget läst')
+            return
         if not value:
-            self.note(
-                line, f'nämndmålet "{goal["titel"]}": Målvärde utan värde; inget målvärde läst'
-            )
+            goal["målvärde"] = ""
+            self.smap.lines.setdefault((*self.path_of(goal), "målvärde"), line.number)
+            self.note(line, f'nämndmålet "{goal["titel"]}": Målvärde utan värde (målvärde: "")')
             return
         self.add("indikatorer", {"namn": goal["titel"], "årsmål": value}, goal, line)
         self.note(
@@ -391,6 +395,7 @@ class _Reader:
     # --- the whole plan -----------------------------------------------------------------------
 
     def run(self, lines: list[Line]) -> Imported:
+        self.last_line = max((line.number for line in lines if line.text), default=0)
         for line in lines:
             if not line.text:
                 continue

@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from checks.facts.followup_text import any_sign
 from checks.importers import Imported, ImportReport
 from checks.importers.detect import read_head
 from checks.importers.economy import NET, EconomyReader, rounded, sentences, short
@@ -41,6 +42,7 @@ SECTIONS = {h: kind for kind, words in _SECTION_WORDS.items() for h in words.spl
 HEADINGS: tuple[str, ...] = (*SECTIONS, "Åtagande", "ÅTAGANDE", "Bedömning", "Analys", "Åtgärder")
 TEXTS = {"summary": "sammanfattning", "economy": "förklaring"}  # sections kept as text
 TEXTS |= {"complaints": "synpunkter_och_klagomål", "equality": "jämställdhet_och_mångfald"}
+TEXTS |= {"guide": "teckenförklaring"}
 
 _HEADING = re.compile(
     "^(?P<h>" + "|".join(sorted(SECTIONS, key=len, reverse=True)) + r")(?=\s|:|$)[\s:]*(?P<rest>.*)"
@@ -83,6 +85,13 @@ _TERTIAL = re.compile(
     r"\s+(?P<n>[12]|II|I)\b|\bT(?P<t>[12])\b"
 )
 
+# A report after the first quarter ("per mars", "mätperioden på tre månader") falls in the first
+# four-month period: read only where the text states no tertial.
+_QUARTER = re.compile(
+    r"\bper\s+(?:den\s+)?(?:31\s+)?mars\b|\bjanuari\s*[-–—]\s*mars\b"
+    r"|\b(?:mätperiod|period)\w*\s+(?:på|om)\s+(?:tre|3)\s+månader",
+    re.I,
+)
 
 _NO_COMMITTEE = (
     "rapporten anger inte vilken nämnd eller styrelse den gäller; ange den med --nämnd",
@@ -104,8 +113,8 @@ def _canon(text: str) -> str | None:
 class _Reader(EconomyReader):
     """One pass over the lines, with the state of the section being read."""
 
-    def __init__(self, kind: str) -> None:
-        self.kind, self.report = kind, ImportReport(kind=kind)
+    def __init__(self, kind: str, year: int = 0) -> None:
+        self.kind, self.report, self.year = kind, ImportReport(kind=kind), year
         self.section, self.unit, self.net = "front", "", False
         self.texts: dict[str, list[str]] = {key: [] for key in TEXTS}
         self.first: dict[str, int] = {}  # section -> its first line
@@ -185,16 +194,20 @@ class _Reader(EconomyReader):
         """Text without a home: legends and counts of goals are read, the rest is listed."""
         for m in [*_LEGEND.finditer(text), *_NO_AMOUNT.finditer(text)]:
             self.place(m[0])
+            self.texts["guide"].append(" ".join(m[0].split()))
+            self.first.setdefault("guide", n)
             text = text.replace(m[0], " ", 1)
         for sentence in sentences(text.strip()):
-            if self.section == "other" or not _COUNT.match(sentence):
+            count = self.section != "other" and _COUNT.match(sentence)
+            if not count and not any_sign(sentence, self.year):
                 self.unplaced.setdefault(n, []).append(sentence)
                 continue
-            self.texts["summary"].append(sentence)
+            self.texts["summary"].append(sentence)  # what a controller reads: kept as text
             self.first.setdefault("summary", n)
             self.place(sentence)
-            quoted = short(sentence)
-            self.note(n, f'måluppfyllelsen anges bara som antal ("{quoted}"); inga bedömningar')
+            if count:
+                quoted = short(sentence)
+                self.note(n, f'måluppfyllelsen anges bara som antal ("{quoted}"); inga bedömningar')
 
     # --- assessments and indicators -------------------------------------------------------------
 
@@ -300,7 +313,12 @@ def _tertial(lines: list[Line], source: str, notes: list[Any]) -> tuple[int, int
         for m in _TERTIAL.finditer(line.text)
     ]
     if not found:
-        raise InputError(source, *_NO_TERTIAL, line=lines[0].number)
+        quarter = next(((ln.number, m[0]) for ln in lines if (m := _QUARTER.search(ln.text))), None)
+        if quarter is None:
+            raise InputError(source, *_NO_TERTIAL, line=lines[0].number)
+        said = " ".join(quarter[1].split())
+        notes.append((quarter[0], f'tertial 1: "{said}" ligger i årets första tertial'))
+        return 1, quarter[0]
     value, n, said = found[0]
     notes.append((n, f'tertial {value} ur "{" ".join(said.split())}"'))
     if other := next((f for f in found if f[0] != value), None):
@@ -318,7 +336,7 @@ def parse_report(lines: list[Line], source: str, head: Head, kind: str) -> Impor
         raise ValueError(f"not a report kind: {kind}")
     if not lines:
         raise InputError(source, "rapporten innehåller ingen text", "the report holds no text")
-    reader, smap, first = _Reader(kind), SourceMap(), lines[0].number
+    reader, smap, first = _Reader(kind, head.year or 0), SourceMap(), lines[0].number
     reader.read(lines)
     report, notes = reader.report, reader.report.notes
     committee = _committee(head, lines, kind, source, notes)

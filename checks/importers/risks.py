@@ -205,6 +205,28 @@ class _RiskReader(Reader):
         return False
 
 
+_RSA = re.compile(r"\b(?:risk-\s+och\s+)?sårbarhetsanalys\w*|\bRSA\b", re.IGNORECASE)
+_ROV = re.compile(r"\bväsentlighets\w*|\bintern\s?kontroll\w*", re.IGNORECASE)
+
+
+def _analysis_kind(lines: list[Line]) -> tuple[str, int, str] | None:
+    """rsa or rov, the line and the words that show it: the title first, then the whole text
+    when it names only one of the two."""
+    title = lines[:3]
+    for found in (_first(_RSA, title, "rsa"), _first(_ROV, title, "rov")):
+        if found is not None:
+            return found
+    rsa, rov = _first(_RSA, lines, "rsa"), _first(_ROV, lines, "rov")
+    return rsa if rov is None else rov if rsa is None else None
+
+
+def _first(pattern: re.Pattern[str], lines: list[Line], kind: str) -> tuple[str, int, str] | None:
+    for line in lines:
+        if (m := pattern.search(line.text)) is not None:
+            return kind, line.number, m[0]
+    return None
+
+
 def parse_risk_analysis(lines: list[Line], source: str, head: Head) -> Imported:
     """Normalised lines of a risk analysis (ROV, VoR or RSA) → a `riskanalys` document."""
     report = ImportReport(kind="riskanalys")
@@ -221,6 +243,10 @@ def parse_risk_analysis(lines: list[Line], source: str, head: Head) -> Imported:
         smap.lines[("risker", k)] = block.line
         smap.lines.update({("risker", k, key): line for key, line in block.lines.items()})
         report.notes += block.notes
+    if (found := _analysis_kind(lines)) is not None:
+        data["analystyp"], smap.lines[("analystyp",)] = found[0], found[1]
+        what = "risk- och sårbarhetsanalys (krisberedskap)" if found[0] == "rsa" else "ROV"
+        report.notes.append((found[1], f"analysen är en {what}: {found[2]}"))
     if risks:
         data["risker"] = risks
     scored = sum(1 for r in risks if "sannolikhet" in r and "konsekvens" in r)
