@@ -13,15 +13,14 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from datetime import date
 from importlib import resources
 from pathlib import Path as FsPath
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from checks.calendar import CalendarFile, CalendarSpec, read_calendar
 from checks.conditions import CheckedRule, Contract, Locator, check_rule
-from checks.documents import Concerns
 from checks.facts import FACT_KINDS
 from checks.loading import InputError, SourceMap, compose_yaml, decode_text, validation_error
 from checks.model import render_path
@@ -33,6 +32,7 @@ SEVERITY_EN: dict[str, str] = {"fel": "error", "varning": "warning", "info": "in
 
 RULE_ID = r"^[A-Z][0-9]{1,3}[a-z]?$"  # also a Gherkin tag and a pytest marker
 CALENDAR_FOLDER = "kalender"
+CALENDAR_FILE = "standard.yaml"
 
 
 def default_rules_dir() -> FsPath:
@@ -132,27 +132,6 @@ class CatalogueHeader(BaseModel):
     thresholds: dict[str, Threshold] = Field(default_factory=dict)
 
 
-class Window(BaseModel):
-    """A period of the steering calendar in which a kind of decision is due."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    concerns: Concerns = Field(alias="avser")
-    event: str = Field(alias="händelse", min_length=1)
-    start: date = Field(alias="från")
-    end: date = Field(alias="till")
-
-
-class Calendar(BaseModel):
-    """The steering calendar of one operating year (the yearly wheel of seed 000)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    year: int = Field(alias="år", ge=1990, le=2100)
-    source: str = Field(alias="källa", min_length=1)
-    windows: list[Window] = Field(alias="beslut", min_length=1)
-
-
 @dataclass(frozen=True)
 class Area:
     code: str
@@ -171,7 +150,7 @@ class Catalogue:
     rules: tuple[CheckedRule, ...]
     directory: str
     thresholds: dict[str, Threshold]
-    calendars: dict[int, Calendar]
+    calendar: CalendarSpec  # the default steering calendar, as days of the year
     contract: Contract  # fact kind -> field -> what it holds; `settings` from the thresholds
 
     def order_of(self, rule_id: str) -> int:
@@ -232,17 +211,15 @@ def content_hash(
     version: str,
     rules: list[Rule],
     thresholds: dict[str, Threshold] | None = None,
-    calendars: dict[int, Calendar] | None = None,
+    calendar: CalendarSpec | None = None,
 ) -> str:
-    """sha256 over the version, every rule, the thresholds and the calendars, canonically: the
-    same content gives the same hash, and any change to what a check uses changes it."""
+    """sha256 over the version, every rule, the thresholds and the steering calendar, canonically:
+    the same content gives the same hash, and any change to what a check uses changes it."""
     payload = {
         "version": version,
         "rules": [r.model_dump(mode="json") for r in sorted(rules, key=lambda r: r.id)],
         "thresholds": {k: t.model_dump(mode="json") for k, t in (thresholds or {}).items()},
-        "calendars": [
-            c.model_dump(mode="json", by_alias=True) for _, c in sorted((calendars or {}).items())
-        ],
+        "calendar": calendar.canonical() if calendar is not None else None,
     }
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
@@ -317,8 +294,8 @@ def load_catalogue(directory: str | FsPath | None = None) -> Catalogue:
         problems.append(f"{folder}: samma område finns i mer än en fil")
     if problems:
         raise CatalogueError(problems)
-    calendars = _load_calendars(folder / CALENDAR_FOLDER, problems)
-    if problems:
+    calendar = _load_calendar(folder / CALENDAR_FOLDER / CALENDAR_FILE, problems)
+    if problems or calendar is None:
         raise CatalogueError(problems)
     order = {code: i for i, code in enumerate(header.areas)}
     checked.sort(key=lambda r: (order[r.rule.area], rule_number_key(r.id)))
@@ -327,13 +304,13 @@ def load_catalogue(directory: str | FsPath | None = None) -> Catalogue:
         version=header.version,
         title=header.title,
         content_hash=content_hash(
-            header.version, [c.rule for c in checked], header.thresholds, calendars
+            header.version, [c.rule for c in checked], header.thresholds, calendar
         ),
         areas=tuple(areas),
         rules=tuple(checked),
         directory=str(folder),
         thresholds=dict(header.thresholds),
-        calendars=calendars,
+        calendar=calendar,
         contract=contract,
     )
 
@@ -357,27 +334,25 @@ def _contract(header: CatalogueHeader, path: FsPath, problems: list[str]) -> Con
     return {**FACT_KINDS, "settings": settings}
 
 
-def _load_calendars(folder: FsPath, problems: list[str]) -> dict[int, Calendar]:
-    """`rules/kalender/*.yaml`: one steering calendar per operating year."""
-    calendars: dict[int, Calendar] = {}
-    if not folder.is_dir():
-        return calendars
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            data, smap = _read_yaml(path)
-            calendar = Calendar.model_validate(data)
-        except InputError as exc:
-            problems.append(exc.render())
-            continue
-        except ValidationError as exc:
-            problems.append(validation_error(exc, str(path), smap).render())
-            continue
-        if calendar.year in calendars:
-            problems.append(f"{path}: år {calendar.year} har redan en styrkalender")
-        for i, window in enumerate(calendar.windows):
-            if window.end < window.start:
-                problems.append(
-                    f"{path} rad {smap.line_of(('beslut', i))}: beslut[{i}]: till före från"
-                )
-        calendars[calendar.year] = calendar
-    return calendars
+def _load_calendar(path: FsPath, problems: list[str]) -> CalendarSpec | None:
+    """`rules/kalender/standard.yaml`: the default steering calendar, as days of the year."""
+    if not path.is_file():
+        problems.append(f"{path}: styrkalendern saknas")
+        return None
+    name = str(path)
+    try:
+        data, smap = _read_yaml(path)
+    except InputError as exc:
+        problems.append(exc.render())
+        return None
+
+    def fail(at: tuple[str | int, ...], sv: str, en: str) -> InputError:
+        return InputError(name, sv, en, line=smap.line_of(at), path=render_path(at) or None)
+
+    try:
+        return read_calendar(CalendarFile.model_validate(data), None, fail)
+    except InputError as exc:
+        problems.append(exc.render())
+    except ValidationError as exc:
+        problems.append(validation_error(exc, name, smap).render())
+    return None

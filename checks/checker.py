@@ -28,6 +28,15 @@ OUTCOMES_SV: dict[str, str] = {
     "switched_off": "avstängd",
     "not_in_force": "inte i kraft för året",
 }
+OUTCOMES_EN: dict[str, str] = {
+    "failed": "gave findings",
+    "passed": "passed",
+    "not_judged": "could not be judged (a value it compares is missing)",
+    "not_applicable": "not applicable (the document is missing)",
+    "not_selected": "not selected",
+    "switched_off": "switched off",
+    "not_in_force": "not in force for the year",
+}
 
 
 @dataclass(frozen=True)
@@ -155,7 +164,8 @@ class Checker:
         started = time.perf_counter()
         dossier = target if isinstance(target, Dossier) else single(target)
         config = config if config is not None else self.default_config
-        base = derive(dossier, config.settings, self.catalogue.calendars.get(dossier.year))
+        calendar = config.calendar or self.catalogue.calendar
+        base = derive(dossier, config.settings, calendar.for_year(dossier.year))
         matches = self.engine.evaluate(base.facts)
         dropped = (
             set(config.not_selected)

@@ -8,9 +8,13 @@ One validated YAML file with Swedish keys (see `examples/organisation.yaml`):
     allvarlighetsgrad: {C5: varning}
     avstängda:
       - {regel: Q1, motivering: Enheten möter inte brukare direkt.}
+    styrkalender:
+      tertialrapport_1: {från: 1 juni, till: 30 juni}
 
 Every rule id is checked against the catalogue and every switched-off rule needs a motivation;
-the report states what was tailored, so a reader always sees which rules judged the documents.
+`styrkalender` moves the steering calendar's windows (see `checks.calendar`; what it does not name
+keeps the catalogue's default). The report states what was tailored, so a reader always sees which
+rules judged the documents and against which calendar.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from checks.calendar import CalendarFile, CalendarSpec, changes, read_calendar
 from checks.catalogue import SEVERITY_RANK, Catalogue, Severity
 from checks.loading import InputError, SourceMap, parse_data, read_file, validation_error
 from checks.model import render_path
@@ -53,6 +58,7 @@ class OrgConfigFile(BaseModel):
     selection: Selection = Field(default_factory=Selection, alias="urval")
     severities: dict[str, Severity] = Field(default_factory=dict, alias="allvarlighetsgrad")
     switched_off: list[SwitchedOff] = Field(default_factory=list, alias="avstängda")
+    calendar: CalendarFile | None = Field(default=None, alias="styrkalender")
 
 
 Outcome = Literal[
@@ -71,11 +77,17 @@ class OrgConfig:
     not_selected: frozenset[str] = frozenset()
     severities: dict[str, str] = field(default_factory=dict)  # rule id -> new severity
     switched_off: dict[str, str] = field(default_factory=dict)  # rule id -> reason
+    calendar: CalendarSpec | None = None  # the steering calendar (None: the catalogue's)
+    calendar_changed: bool = False  # the organisation moved or renamed a window
 
     @property
     def tailored(self) -> bool:
         return bool(
-            self.changed_thresholds or self.not_selected or self.severities or self.switched_off
+            self.changed_thresholds
+            or self.not_selected
+            or self.severities
+            or self.switched_off
+            or self.calendar_changed
         )
 
     def tailoring_lines(self, catalogue: Catalogue, lang: str = "sv") -> list[str]:
@@ -98,6 +110,8 @@ class OrgConfig:
             out.append(f"{rule_id}: {'allvarlighetsgrad' if sv else 'severity'} {old} → {severity}")
         for rule_id, reason in self.switched_off.items():
             out.append(f"{rule_id} {'avstängd' if sv else 'switched off'}: {reason}")
+        if self.calendar is not None and self.calendar_changed:
+            out += changes(self.calendar, catalogue.calendar, lang)
         return out
 
 
@@ -107,7 +121,10 @@ def _num(value: float) -> str:
 
 def default_config(catalogue: Catalogue) -> OrgConfig:
     """No tailoring: the catalogue's thresholds, every rule at its own severity."""
-    return OrgConfig(settings={k: t.default for k, t in catalogue.thresholds.items()})
+    return OrgConfig(
+        settings={k: t.default for k, t in catalogue.thresholds.items()},
+        calendar=catalogue.calendar,
+    )
 
 
 def load_config(path: str | FsPath, catalogue: Catalogue) -> OrgConfig:
@@ -182,6 +199,12 @@ def parse_config(
             )
         off[item.rule] = " ".join(item.reason.split())
 
+    calendar = catalogue.calendar
+    if parsed.calendar is not None:
+        calendar = read_calendar(
+            parsed.calendar, calendar, lambda at, sv, en: fail(("styrkalender", *at), sv, en)
+        )
+
     sel = parsed.selection
     not_selected: set[str] = set()
     for checked in catalogue.rules:
@@ -208,4 +231,6 @@ def parse_config(
         not_selected=frozenset(not_selected),
         severities=severities,
         switched_off=off,
+        calendar=calendar,
+        calendar_changed=calendar != catalogue.calendar,
     )

@@ -17,7 +17,7 @@ from checks.model import ID_PATTERN, Element, Plan, Text, Title
 
 RefId = Annotated[str, Field(pattern=ID_PATTERN)]  # a reference to an element's id
 
-# What a decision concerns: the steering calendar (rules/kalender/) has a window for each.
+# What a decision concerns: the steering calendar (checks/calendar.py) has a window for each.
 Concerns = Literal["verksamhetsplan", "tertialrapport_1", "tertialrapport_2", "årsrapport", "annat"]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from checks.catalogue import SEVERITY_EN, Catalogue
-from checks.checker import CheckResult
+from checks.checker import OUTCOMES_EN, OUTCOMES_SV, CheckResult
 from checks.documents import DOCUMENT_NAMES, DOCUMENT_NAMES_EN
 from checks.findings import Finding, format_value
 
@@ -199,6 +199,9 @@ def result_dict(result: CheckResult) -> dict[str, Any]:
             "not_selected": sorted(result.config.not_selected),
             "severities": result.config.severities,
             "switched_off": result.config.switched_off,
+            "calendar": (
+                result.config.calendar.as_dict(d.year) if result.config.calendar else None
+            ),
         },
         "summary": {s: result.count(s) for s in ("fel", "varning", "info")},
         "findings": [f.model_dump() for f in result.findings],
@@ -210,6 +213,11 @@ def render_json(results: Sequence[CheckResult]) -> str:
         json.dumps({"results": [result_dict(r) for r in results]}, ensure_ascii=False, indent=2)
         + "\n"
     )
+
+
+def _outcome_label(outcome: str, lang: str) -> str:
+    """"kunde inte bedömas …", "ej tillämplig …" in the report's language."""
+    return OUTCOMES_SV[outcome] if lang == "sv" else OUTCOMES_EN[outcome]
 
 
 def render_junit(results: Sequence[CheckResult], catalogue: Catalogue, lang: str = "sv") -> str:
@@ -225,6 +233,7 @@ def render_junit(results: Sequence[CheckResult], catalogue: Catalogue, lang: str
             name=result.source,
             tests=str(len(catalogue.rules)),
             failures=str(len(by_rule)),
+            skipped=str(sum(1 for o in result.outcomes.values() if o not in ("passed", "failed"))),
             errors="0",
             time=f"{result.duration_ms / 1000:.4f}",
         )
@@ -236,6 +245,17 @@ def render_junit(results: Sequence[CheckResult], catalogue: Catalogue, lang: str
                 name=f"{checked.id} {checked.rule.title.get(lang)}",
             )
             found = by_rule.get(checked.id)
+            outcome = result.outcomes.get(checked.id, "passed")
+            if not found and outcome != "passed":
+                # not judged, not applicable, not in force … : distinct, and never a pass
+                skipped = ET.SubElement(
+                    case, "skipped", type=outcome, message=_outcome_label(outcome, lang)
+                )
+                if outcome == "not_judged":
+                    skipped.text = "\n".join(
+                        f"{u.document_kind}: {u.path}: {', '.join(u.missing)}"
+                        for u in result.unjudged.get(checked.id, [])
+                    )
             if found:
                 severity = (
                     checked.rule.severity if lang == "sv" else SEVERITY_EN[checked.rule.severity]

@@ -3,7 +3,8 @@ Egenskap: P – Process och tidsplan
   Medarbetarna behandlar planen och rapporterna på arbetsplatsträff (APT) före beslut. De
   fackliga organisationerna informeras enligt MBL § 19 och förhandlar enligt MBL § 11 före
   nämndens beslut, och råden informeras före beslut om verksamhetsplanen. Besluten fattas i
-  styrkalenderns perioder (rules/kalender/).
+  styrkalenderns perioder, som räknas fram för varje år (som standard rules/kalender/standard.yaml,
+  anpassad i organisationens inställningar).
 
   Bakgrund:
     Givet en fullständig akt för 2012
@@ -129,6 +130,41 @@ Egenskap: P – Process och tidsplan
 
     @P6
     Scenario: Ett beslut i styrkalenderns period håller
+      När akten kontrolleras
+      Så ges inget fynd P6
+
+    @P6
+    Scenario: Varje år har en styrkalender: verksamhetsplanen för 2024 beslutad i februari ger en varning
+      Givet att akten saknar planen
+      Och att akten saknar riskanalysen
+      Och att akten saknar internkontrollplanen
+      Och att akten saknar årsrapporten
+      Och att tjänsteutlåtandets fält år är 2024
+      Och att tjänsteutlåtandets fält beslutsdatum är 2024-02-08
+      När akten kontrolleras
+      Så ges fyndet P6 för tjänsteutlåtandet
+      Och fyndets meddelande nämner "utanför styrkalenderns period 2023-12-01–2024-01-31"
+
+    @P6
+    Scenario: Verksamhetsplanen för 2019 beslutad i december året före håller
+      Givet att akten saknar planen
+      Och att akten saknar riskanalysen
+      Och att akten saknar internkontrollplanen
+      Och att akten saknar årsrapporten
+      Och att tjänsteutlåtandets fält år är 2019
+      Och att tjänsteutlåtandets fält beslutsdatum är 2018-12-13
+      När akten kontrolleras
+      Så ges inget fynd P6
+
+    @P6
+    Scenario: Verksamhetsberättelsen för 2023 beslutad på skottdagen 2024 håller
+      Givet att akten saknar planen
+      Och att akten saknar riskanalysen
+      Och att akten saknar internkontrollplanen
+      Och att akten saknar årsrapporten
+      Och att tjänsteutlåtandets fält år är 2023
+      Och att tjänsteutlåtandets fält avser är årsrapport
+      Och att tjänsteutlåtandets fält beslutsdatum är 2024-02-29
       När akten kontrolleras
       Så ges inget fynd P6
 

@@ -108,7 +108,7 @@ def facts_of(path: Path) -> list[dict[str, Any]]:
     catalogue = load_catalogue()
     dossier = load_target(path)
     settings = {k: t.default for k, t in catalogue.thresholds.items()}
-    return derive(dossier, settings, catalogue.calendars.get(dossier.year)).facts
+    return derive(dossier, settings, catalogue.calendar.for_year(dossier.year)).facts
 
 
 def check_data(checker: Checker, data: dict[str, Any], lang: str = "sv") -> CheckResult:

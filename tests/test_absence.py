@@ -183,7 +183,7 @@ def test_an_optional_field_left_out_is_checked_and_changes_only_the_rules_that_r
 ) -> None:
     result = _check(in_process, _mutated(kind, alias, path, how), tmp_path / "akt")  # no 311
     settings = in_process.default_config.settings
-    calendar = catalogue.calendars.get(2012)
+    calendar = catalogue.calendar.for_year(2012)
     before = derive(baseline.dossier, settings, calendar).facts
     after = derive(result.dossier, settings, calendar).facts
     affected = _affected(catalogue, _changed(before, after))

@@ -261,7 +261,7 @@ def test_a_new_threshold_is_a_settings_field_without_python(tmp_path: Path) -> N
 
 def test_the_steering_calendar_is_part_of_the_catalogue_and_its_hash(tmp_path: Path) -> None:
     first = load_catalogue()
-    assert [w.concerns for w in first.calendars[2012].windows] == [
+    assert [w.concerns for w in first.calendar.windows] == [
         "verksamhetsplan",
         "tertialrapport_1",
         "tertialrapport_2",
@@ -269,17 +269,19 @@ def test_the_steering_calendar_is_part_of_the_catalogue_and_its_hash(tmp_path: P
     ]
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
-    path = rules / "kalender" / "2012.yaml"
-    path.write_text(
-        path.read_text("utf-8").replace("till: 2012-05-31", "till: 2012-06-15"), "utf-8"
-    )
+    path = rules / "kalender" / "standard.yaml"
+    path.write_text(path.read_text("utf-8").replace("till: 31 maj", "till: 15 juni"), "utf-8")
     assert load_catalogue(rules).content_hash != first.content_hash
-    path.write_text(
-        path.read_text("utf-8").replace("till: 2012-06-15", "till: 2012-04-01"), "utf-8"
-    )
+    path.write_text(path.read_text("utf-8").replace("till: 15 juni", "till: 1 april"), "utf-8")
     with pytest.raises(CatalogueError) as info:
         load_catalogue(rules)
-    assert "beslut[1]: till före från" in "\n".join(info.value.problems)
+    assert "standard.yaml rad 22: tertialrapport_1.till: 1 april är före 1 maj (från)" in (
+        "\n".join(info.value.problems)
+    )
+    path.unlink()
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(rules)
+    assert "standard.yaml: styrkalendern saknas" in "\n".join(info.value.problems)
 
 
 def test_a_match_pattern_that_starts_with_dot_star_group_is_refused(tmp_path: Path) -> None:

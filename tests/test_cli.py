@@ -159,3 +159,28 @@ def test_schema_prints_each_document_kind() -> None:
         schema = json.loads(proc.stdout)
         assert schema["title"] == title
         assert "år" in schema["properties"]
+
+
+def test_junit_keeps_not_judged_and_not_applicable_apart_and_never_passed(tmp_path: Path) -> None:
+    """Issue 10: "kunde inte bedömas" and "ej tillämplig" are distinct in the JUnit report, and
+    neither is a passing test case."""
+    memo = tmp_path / "utlatande.yaml"
+    memo.write_text(
+        "dokument: tjänsteutlåtande\når: 2025\nnämnd: Kulturnämnden\n"
+        "ärende: Verksamhetsplan 2025\navser: verksamhetsplan\n"
+        "förslag_till_beslut: [Kulturnämnden fastställer verksamhetsplanen.]\n",
+        encoding="utf-8",
+    )
+    proc = run_styrkoll("check", "--format", "junit", str(memo))
+    root = ET.fromstring(proc.stdout)
+    cases = {c.get("name", "").split()[0]: c for c in root.iter("testcase")}
+    p2 = cases["P2"].find("skipped")  # no decision date: P2 cannot judge
+    assert p2 is not None and p2.get("type") == "not_judged"
+    assert (p2.get("message") or "").startswith("kunde inte bedömas")
+    g1 = cases["G1"].find("skipped")  # no plan in the dossier
+    assert g1 is not None and g1.get("type") == "not_applicable"
+    assert (g1.get("message") or "").startswith("ej tillämplig")
+    suite = root.find("testsuite")
+    assert suite is not None
+    skipped = sum(1 for c in cases.values() if c.find("skipped") is not None)
+    assert suite.get("skipped") == str(skipped)

@@ -125,7 +125,7 @@ def test_the_wheel_carries_the_rules_and_the_migrations(wheel: Path) -> None:
 
     names = set(zipfile.ZipFile(wheel).namelist())
     rules = {f"checks/rules/{p.relative_to(ROOT / 'rules')}" for p in ROOT.glob("rules/**/*.yaml")}
-    assert "checks/rules/catalogue.yaml" in rules and "checks/rules/kalender/2012.yaml" in rules
+    assert "checks/rules/catalogue.yaml" in rules and "checks/rules/kalender/standard.yaml" in rules
     assert rules <= names
     assert {"service/migrations/env.py", "service/migrations/script.py.mako"} <= names
     assert any(n.startswith("service/migrations/versions/0001_") for n in names)

@@ -27,7 +27,7 @@ from checks.facts.risks import risk_analysis_facts
 from checks.model import Plan
 
 if TYPE_CHECKING:  # imported for annotations only: the catalogue imports this package
-    from checks.catalogue import Calendar
+    from checks.calendar import Calendar
     from checks.dossier import Dossier
 
 __all__ = ["FACT_KINDS", "FROM_DOCUMENT", "Fact", "FactBase", "FactValue", "Place", "derive"]
@@ -90,7 +90,7 @@ def derive(
     """The facts of a dossier (or of a plan on its own) for one check.
 
     `settings` are the organisation's thresholds (see `rules/catalogue.yaml`); `calendar` is the
-    steering calendar of the dossier's year, when there is one.
+    steering calendar of the dossier's year (see `checks.calendar`).
     """
     base = FactBase()
     base.add(
