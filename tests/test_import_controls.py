@@ -312,3 +312,27 @@ def test_the_corpus_plans_import_or_refuse_with_a_line(name: str) -> None:
     assert isinstance(plan, ControlPlan)
     assert len(plan.controls) == imported.report.counts["kontroller"] >= EXPECTED.get(name, 0)
     assert all(control.process for control in plan.controls)
+
+
+def test_the_selection_by_risk_value_and_the_columns_are_kept() -> None:
+    imported = read(
+        "Internkontrollplan 2024\n"
+        "Kontrollerna avser de risker vars riskvärde är 9 eller högre.\n"
+        "Process\tKontrollmoment\tMetod\tAnsvarig\n"
+        "Kassor\tKassan räknas av två personer\tStickprov\tKassaansvarig\n"
+    )
+    assert imported.data["urval"].startswith("Kontrollerna avser de risker vars riskvärde")
+    assert imported.source_map.lines[("urval",)] == 2
+    assert imported.data["kolumner"] == ["Process", "Kontrollmoment", "Metod", "Ansvarig"]
+    assert "riskvärde" not in imported.data["kontroller"][0]  # none stated, none made up
+
+
+def test_the_corpus_plans_keep_their_selection_and_header() -> None:
+    from checks.importers import load_imported
+
+    kalmar, _ = load_imported(corpus_path("ikplan-kalmar-2018-1.txt"))
+    assert "risktalet" in (kalmar.document.selection or "")
+    assert [c.risk_value for c in kalmar.document.controls] == [None]
+    uppsala, _ = load_imported(corpus_path("ikplan-uppsala-2016-1.txt"))
+    assert uppsala.document.columns[2] == "Riskvärde"
+    assert uppsala.document.columns[-1] == "Tidpunkt för"  # cut: R9 cannot judge it

@@ -262,3 +262,17 @@ def test_numbered_list_item_in_a_section_stays_in_the_section() -> None:
     )
     commitment = imported.data["nämndmål"][0]["åtaganden"][0]
     assert commitment["arbetssätt"] == "1 Skolorna anmäler grupper 2 Lärarna följer upp"
+
+
+def test_a_target_label_that_ends_the_text_is_not_read_as_empty() -> None:
+    imported = read(
+        "• Övergripande mål\n"
+        "  • Fler barn simmar\n"
+        "   Målvärde\n"
+        "  • Spåren är upplysta\n"
+        "   Målvärde\n"
+    )
+    first, last = imported.data["nämndmål"]
+    assert first["målvärde"] == ""  # the goal after it shows nothing more came: empty
+    assert "målvärde" not in last  # its value may stand after the cut: nothing is said
+    assert "Målvärde sist i texten" in dict(imported.report.notes)[5]

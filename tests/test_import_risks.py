@@ -265,3 +265,29 @@ def test_the_corpus_analyses_import_or_refuse_with_a_line(name: str) -> None:
     analysis = loaded.document
     assert isinstance(analysis, RiskAnalysis)
     assert len(analysis.risks) == imported.report.counts["risker"]
+
+
+def test_the_kind_of_analysis_is_read_from_the_title() -> None:
+    rsa = read("Risk- och sårbarhetsanalys för Fritidsnämnden 2024\nRisk för elavbrott\n")
+    assert rsa.data["analystyp"] == "rsa"
+    assert rsa.source_map.lines[("analystyp",)] == 1
+    rov = read("Väsentlighets- och riskanalys 2024\nRisk för felaktiga utbetalningar\n")
+    assert rov.data["analystyp"] == "rov"
+    neither = read("Riskanalys 2024\nRisk för felaktiga utbetalningar\n")
+    assert "analystyp" not in neither.data  # nothing says which: nothing is invented
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("rov-sollentuna-2013-1.txt", "rsa"),
+        ("rov-sollentuna-2014-1.txt", "rsa"),
+        ("rov-vastervik-2015-1.txt", "rsa"),
+        ("rov-stockholm-2018-1.txt", "rov"),
+    ],
+)
+def test_the_corpus_analyses_are_told_apart(name: str, kind: str) -> None:
+    from checks.importers import load_imported
+
+    loaded, _ = load_imported(corpus_path(name))
+    assert loaded.document.analysis_kind == kind
