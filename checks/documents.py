@@ -63,6 +63,9 @@ class RiskAnalysis(Header):
 
     document: Literal["riskanalys"] = Field(alias="dokument")
     date: dt.date | None = Field(default=None, alias="datum")
+    # rov: risk- och väsentlighetsanalys for internal control (kommunallagen 6 kap. 6 §);
+    # rsa: risk- och sårbarhetsanalys for crisis preparedness (lag 2006:544, LEH)
+    analysis_kind: Literal["rov", "rsa"] | None = Field(default=None, alias="analystyp")
     risks: list[Risk] = Field(default_factory=list, alias="risker")
 
 
@@ -95,6 +98,7 @@ class Control(Element):
     responsible: Text = Field(default=None, alias="ansvarig")
     reporting_to: Text = Field(default=None, alias="rapporteras_till")
     risks: list[RefId] = Field(default_factory=list, alias="risker")
+    risk_value: int | None = Field(default=None, alias="riskvärde")  # stated at the control
     result: Text = Field(default=None, alias="resultat")
     deviations: list[Deviation] = Field(default_factory=list, alias="avvikelser")
 
@@ -106,6 +110,10 @@ class ControlPlan(Header):
 
     document: Literal["internkontrollplan"] = Field(alias="dokument")
     date: dt.date | None = Field(default=None, alias="datum")
+    # How the plan says its controls were chosen ("risker med riskvärde över 9"), and the
+    # columns of its table as written: what an imported plan shows of its own template.
+    selection: Text = Field(default=None, alias="urval")
+    columns: list[Title] = Field(default_factory=list, alias="kolumner")
     controls: list[Control] = Field(default_factory=list, alias="kontroller")
 
 
