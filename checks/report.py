@@ -216,7 +216,7 @@ def render_json(results: Sequence[CheckResult]) -> str:
 
 
 def _outcome_label(outcome: str, lang: str) -> str:
-    """"kunde inte bedömas …", "ej tillämplig …" in the report's language."""
+    """The label of an outcome ("kunde inte bedömas …") in the report's language."""
     return OUTCOMES_SV[outcome] if lang == "sv" else OUTCOMES_EN[outcome]
 
 

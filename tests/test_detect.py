@@ -131,7 +131,10 @@ def test_an_excerpt_is_marked_and_what_it_does_not_show_is_not_judged(tmp_path: 
     assert not [f for f in result.findings if f.rule_id in ("P8", "P10")]
     assert result.outcomes["P8"] == result.outcomes["P10"] == "not_judged"
     assert "utdrag" in result.unjudged["P8"][0].missing[0]
-    whole = text.replace("tillsammans med\n", "tillsammans med nämnden.\n").replace(" (6)", " (1)")
+    # a whole memo closes (Expedieras till, Bilagor): without a proposal it is P8's "fel"
+    whole = text.replace(
+        "tillsammans med\n", "tillsammans med nämnden.\nExpedieras till\nKulturförvaltningen\n"
+    ).replace(" (6)", " (1)")
     loaded = validate_document(
         import_file(whole.encode(), "hel.txt").data, "hel.txt", imported.source_map
     )

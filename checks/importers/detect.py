@@ -176,15 +176,36 @@ def read_head(lines: list[Line], kind: str, head_chars: int = 3000) -> Head:
             head.date, date_line = m[0], line.number
         if head.dnr is None and (m := _DNR.search(text) or _DNR_BARE.search(text)):
             head.dnr = m.group(1).strip()
-        if head.committee is None and (m := _COMMITTEE.search(text)):
-            name = next(g for g in m.groups() if g)
-            head.committee = name[0].upper() + name[1:]
+        if head.committee is None:
+            head.committee = _committee(text, seen)
         seen += len(text)
         if seen > head_chars:
             break
     if head.year is None and head.date is not None:
         _year_from_date(head, kind, date_line)
     return head
+
+
+# A label that says whose the document is: "Nämnd: …", "Organisation: …", "Till …".
+_OWNER_LABEL = re.compile(
+    r"(?:Nämnd|Organisation|Styrelse|Till|Beslutsinstans|Beslutande)\s*:?\s*$"
+)
+
+
+def _committee(text: str, seen: int) -> str | None:
+    """The committee a line names as the document's own: in the title region, on a short line
+    (a letterhead, a label's value) or after a label. A body merely mentioned in running prose
+    ("… som kommunfullmäktige beslutade") is not taken for the document's committee."""
+    for m in _COMMITTEE.finditer(text):
+        owner = (
+            seen + m.start() < TITLE_CHARS
+            or len(text) <= 100
+            or _OWNER_LABEL.search(text[max(0, m.start() - 20) : m.start()])
+        )
+        if owner:
+            name = next(g for g in m.groups() if g)
+            return name[0].upper() + name[1:]
+    return None
 
 
 def _year_from_date(head: Head, kind: str, line: int) -> None:
@@ -210,6 +231,10 @@ _PAGE_OF = re.compile(
 )
 
 
+# The parts a document closes with; what follows them needs no full stop.
+_CLOSING = re.compile(r"^(?:Expedieras till|Beslutet (?:expedieras|skickas) till|Bilagor?)\b")
+
+
 def excerpt_reason(text: str, lines: list[Line]) -> tuple[int, str] | None:
     """(line, why) when the text we have ends before the document does, else None."""
     seen = total = 0
@@ -220,6 +245,15 @@ def excerpt_reason(text: str, lines: list[Line]) -> tuple[int, str] | None:
     last = lines[-1] if lines else None
     if total and seen < total and last is not None:
         return last.number, f"texten når sida {seen} av {total}"
-    if last is not None and re.search(r"[\w,-]$", last.text) and not re.search(r"\d$", last.text):
+    # running prose that stops without its full stop; the entries of a closing block (an
+    # addressee under "Expedieras till", an attachment's name) end a document without one
+    closing = len(lines[-1].text) <= 60 if lines else False  # an entry, not running prose
+    closing = closing and any(_CLOSING.match(line.text) for line in lines[-6:])
+    if (
+        last is not None
+        and not closing
+        and re.search(r"[\w,-]$", last.text)
+        and not re.search(r"\d$", last.text)
+    ):
         return last.number, f'texten slutar mitt i en mening ("…{last.text[-30:]}")'
     return None

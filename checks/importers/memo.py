@@ -98,11 +98,13 @@ def _dated(match: re.Match[str], default_year: int) -> tuple[date | None, bool]:
 # An agenda's item: "2 Delårsrapport 2 …" (insynsverige), "• § 3 …" (edokmeetings), followed
 # within a few lines by its own Dnr.
 _ITEM = re.compile(r"^(?:•\s*)?(?:§\s*)?(?P<n>\d{1,3})\s+(?P<title>[A-ZÅÄÖ].{3,})$")
+_ITEM_NUMBER = re.compile(r"^(?:•\s*)?§\s*(?P<n>\d{1,3})$")
+_ITEM_BULLET = re.compile(r"^•\s+(?P<title>[A-ZÅÄÖ].{3,})$")
 _ITEM_DNR = re.compile(r"^Dnr\b:?\s*(?P<dnr>\S.*)?$", re.IGNORECASE)
 # The items Styrkoll is about, chosen when an agenda holds several.
 _GOVERNANCE = re.compile(
     r"delårsrapport|tertialrapport|verksamhetsplan|intern ?kontroll|årsredovisning|"
-    r"verksamhetsberättelse|budget|riskanalys",
+    r"verksamhetsberättelse|budget|riskanalys|månadsrapport|uppföljning",
     re.IGNORECASE,
 )
 # "Kommunstyrelsens förslag till beslut": the proposal heading with the proposing body before it.
@@ -124,31 +126,45 @@ def unfinished(lines: list[Line], data: dict[str, Any]) -> tuple[int, str] | Non
     )
 
 
-def agenda_item(lines: list[Line]) -> tuple[list[Line], Line, str] | None:
-    """A meeting agenda of several matters, each with its own Dnr: the lines of the matter
-    Styrkoll is about (a plan, a report, internal control; else the first), its title line and
-    a note saying which was read. None when the text is one matter."""
-    starts: list[int] = []
+def _items(lines: list[Line]) -> list[tuple[int, str, Line, int]]:
+    """(index, number, title, first body index) of each agenda item: "2 Title" with a Dnr after
+    it, "• § 3" with its title on the next line, or — once items have begun — an unnumbered
+    bullet about a plan or report ("• Månadsrapport per oktober …")."""
+    out: list[tuple[int, str, Line, int]] = []
     for i, line in enumerate(lines):
-        if _ITEM.match(line.text) and any(
-            _ITEM_DNR.match(nxt.text) for nxt in lines[i + 1 : i + 4]
-        ):
-            starts.append(i)
-    if len(starts) < 2:
+        text = line.text
+        if (m := _ITEM.match(text)) and any(_ITEM_DNR.match(n.text) for n in lines[i + 1 : i + 4]):
+            out.append((i, m["n"], Line(line.number, m["title"]), i + 1))
+        elif (m := _ITEM_NUMBER.match(text)) and i + 1 < len(lines):
+            out.append((i, m["n"], lines[i + 1], i + 2))
+        elif out and (m := _ITEM_BULLET.match(text)) and _GOVERNANCE.search(text):
+            title = re.split(r"(?<=[a-zåäö0-9])[.:](?:\s|$)", m["title"])[0][:120]
+            out.append((i, "", Line(line.number, title), i))
+    return out
+
+
+def agenda_item(lines: list[Line]) -> tuple[list[Line], Line, str] | None:
+    """A meeting agenda of several matters: the lines of the matter Styrkoll is about (a plan,
+    a report, internal control; else the first), its title line and a note saying which was
+    read. None when the text is one matter."""
+    items = _items(lines)
+    if len(items) < 2:
         return None
-    spans = list(zip(starts, [*starts[1:], len(lines)], strict=True))
-    chosen = next((s for s in spans if _GOVERNANCE.search(lines[s[0]].text)), spans[0])
-    first, end = chosen
-    item = _ITEM.match(lines[first].text)
-    assert item is not None
-    title = Line(lines[first].number, item["title"])
+    ends = [i for i, _, _, _ in items[1:]] + [len(lines)]
+    spans = [(*item, end) for item, end in zip(items, ends, strict=True)]
+    chosen = next((s for s in spans if _GOVERNANCE.search(s[2].text)), spans[0])
+    index, number, title, body, end = chosen
+    which = f"ärende {number}" if number else "den onumrerade punkten"
     note = (
-        f"en dagordning med {len(spans)} ärenden; läste ärende {item['n']} "
-        f"(rad {title.number}), det som gäller en plan, rapport eller intern kontroll"
-        if _GOVERNANCE.search(item["title"])
+        f"en dagordning med {len(spans)} ärenden; läste {which} (rad {title.number}), det som "
+        "gäller en plan, rapport eller intern kontroll"
+        if _GOVERNANCE.search(title.text)
         else f"en dagordning med {len(spans)} ärenden; läste det första (rad {title.number})"
     )
-    return lines[first + 1 : end], title, note
+    lines = lines[body:end]
+    if lines and index == body:  # the bullet is the matter's first line of text
+        lines = [Line(lines[0].number, _ITEM_BULLET.sub(r"\g<title>", lines[0].text)), *lines[1:]]
+    return lines, title, note
 
 
 def parse_memo(lines: list[Line], source: str, head: Head) -> Imported:
@@ -270,6 +286,15 @@ def parse_memo(lines: list[Line], source: str, head: Head) -> Imported:
             proposal.append(item)
     if proposal:
         data["förslag_till_beslut"] = proposal
+    elif picked is not None:  # an agenda item's proposal stands in the matter's own papers
+        data["utdrag"] = True
+        report.notes.append(
+            (
+                title_line.number if title_line else 1,
+                "behandlas som ett utdrag: punkten på dagordningen visar inte förslaget till "
+                "beslut; det står i ärendets handlingar",
+            )
+        )
     for key in ("sammanfattning", "bakgrund", "ärendet", "förvaltningens_förslag"):
         if body(key):
             data[key] = body(key)
