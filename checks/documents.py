@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from checks.model import ID_PATTERN, Element, Plan, Text, Title
+from checks.model import ID_PATTERN, Element, Plan, Text, TextSigns, Title
 
 RefId = Annotated[str, Field(pattern=ID_PATTERN)]  # a reference to an element's id
 
@@ -34,6 +34,7 @@ class Header(BaseModel):
     # The text we have ends before the document does (an excerpt, a cut-off export): what is not
     # in it may still be in the document, so a rule that would judge its absence cannot.
     excerpt: bool = Field(default=False, alias="utdrag")
+    signs: TextSigns | None = Field(default=None, alias="tecken")  # seen in the text by the import
 
 
 # --- Risk- och väsentlighetsanalys (ROV) ----------------------------------------------------

@@ -220,6 +220,31 @@ class Texts(BaseModel):
     key_issues: Text = Field(default=None, alias="viktiga_frågor")
 
 
+class TextSign(BaseModel):
+    """One sign in the document's text, as it stands there, with the line of the export."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Title = Field(alias="text")
+    line: int | None = Field(default=None, alias="rad", ge=1)
+
+
+class TextSigns(BaseModel):
+    """What an import saw in the document's whole text, placed or not: the signs a controller
+    reads before the content. Written by `styrkoll import`; a document keyed in by hand has none.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    empty_fields: list[TextSign] = Field(default_factory=list, alias="tomma_fält")
+    truncated_numbers: list[TextSign] = Field(default_factory=list, alias="stympade_nummer")
+    template_text: list[TextSign] = Field(default_factory=list, alias="malltext")
+    file_paths: list[TextSign] = Field(default_factory=list, alias="filsökvägar")
+    phase: TextSign | None = Field(default=None, alias="fas")
+    # what the document does not state about itself and the import was told (--year, --nämnd)
+    not_stated: list[Literal["år", "nämnd"]] = Field(default_factory=list, alias="ej_i_texten")
+
+
 class Plan(BaseModel):
     """A unit's operating plan (verksamhetsplan) for one year."""
 
@@ -238,6 +263,7 @@ class Plan(BaseModel):
     unit_head: Text = Field(default=None, alias="enhetschef")
     serves_users: bool = Field(default=False, alias="brukarnära")
     excerpt: bool = Field(default=False, alias="utdrag")  # the text ends before the plan does
+    signs: TextSigns | None = Field(default=None, alias="tecken")  # seen in the text by the import
     texts: Texts = Field(default_factory=Texts, alias="texter")
     strategic_goals: list[StrategicGoal] = Field(default_factory=list, alias="inriktningsmål")
     board_goals: list[BoardGoal] = Field(default_factory=list, alias="nämndmål")

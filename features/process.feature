@@ -290,3 +290,213 @@ Egenskap: P – Process och tidsplan
     Scenario: En internkontrollplan daterad före året håller
       När akten kontrolleras
       Så ges inget fynd P15
+
+  Regel: P16 Handlingens identitetsfält är ifyllda
+
+    @P16
+    Scenario: Ett tomt Dnr i utlåtandets huvud ger en varning
+      Givet exporten:
+        """
+        Tjänsteutlåtande
+        Kulturnämnden
+        Dnr: Handläggare: Eva Ek
+        Datum: 2018-11-20
+        Ny taxa för lokaler i kulturhuset 2019
+        Förslag till beslut
+        1. Kulturnämnden fastställer taxan för lokaler i kulturhuset från den 1 januari 2019.
+        Sammanfattning
+        Förvaltningen föreslår en taxa som täcker kostnaderna för lokalerna.
+        """
+      När exporten importeras och kontrolleras
+      Så ges fyndet P16 för tjänsteutlåtandet
+      Och fyndet har allvarlighetsgraden varning
+      Och fyndets meddelande nämner "identitetsfält utan värde: Dnr (rad 3)"
+
+    @P16 @P17 @P18 @P19 @P20
+    Scenario: Ett huvud med alla fält ifyllda håller
+      Givet exporten:
+        """
+        Tjänsteutlåtande
+        Kulturnämnden
+        Dnr: KN 2018/211 Handläggare: Eva Ek
+        Datum: 2018-11-20
+        Ny taxa för lokaler i kulturhuset 2019
+        Förslag till beslut
+        1. Kulturnämnden fastställer taxan för lokaler i kulturhuset från den 1 januari 2019.
+        Sammanfattning
+        Förvaltningen föreslår en taxa som täcker kostnaderna för lokalerna.
+        """
+      När exporten importeras och kontrolleras
+      Så ges inget fynd P16
+      Och ges inget fynd P17
+      Och ges inget fynd P18
+      Och ges inget fynd P19
+      Och ges inget fynd P20
+
+    @P16
+    Scenario: En rubrikrad med värdena på nästa rad håller
+      Givet exporten:
+        """
+        Tjänsteutlåtande
+        Kulturnämnden
+        Handläggare Datum Diarienummer
+        Eva Ek 2018-11-20 KN 2018/211
+        Ny taxa för lokaler i kulturhuset 2019
+        Förslag till beslut
+        1. Kulturnämnden fastställer taxan för lokaler i kulturhuset från den 1 januari 2019.
+        """
+      När exporten importeras och kontrolleras
+      Så ges inget fynd P16
+
+  Regel: P17 Diarienumret är fullständigt
+
+    @P17
+    Scenario: Ett diarienummer som slutar efter årtalet ger en varning
+      Givet exporten:
+        """
+        Tjänsteutlåtande
+        Kulturnämnden
+        Handläggare Datum Ärendebeteckning Eva Ek KN 2018/
+        Datum: 2018-11-20
+        Ny taxa för lokaler i kulturhuset 2019
+        Förslag till beslut
+        1. Kulturnämnden fastställer taxan för lokaler i kulturhuset från den 1 januari 2019.
+        """
+      När exporten importeras och kontrolleras
+      Så ges fyndet P17 för tjänsteutlåtandet
+      Och fyndets meddelande nämner "KN 2018/ (rad 3)"
+
+    @P17
+    Scenario: Diarienummer med löpnummer håller
+      Givet exporten:
+        """
+        Tjänsteutlåtande
+        Kulturnämnden
+        Dnr: KN/2018:211 Handläggare: Eva Ek
+        Datum: 2018-11-20
+        Ny taxa för lokaler i kulturhuset 2019 (jämför KN 2017/98)
+        Förslag till beslut
+        1. Kulturnämnden fastställer taxan för lokaler i kulturhuset från den 1 januari 2019.
+        """
+      När exporten importeras och kontrolleras
+      Så ges inget fynd P17
+
+  Regel: P18 Ingen lokal filsökväg står kvar i handlingen
+
+    @P18
+    Scenario: En sökväg till en arbetskopia i sidfoten ger information
+      Givet exporten:
+        """
+        Tjänsteutlåtande
+        Kulturnämnden
+        Dnr: KN 2018/211 Handläggare: Eva Ek
+        Datum: 2018-11-20
+        Ny taxa för lokaler i kulturhuset 2019
+        Förslag till beslut
+        1. Kulturnämnden fastställer taxan för lokaler i kulturhuset från den 1 januari 2019.
+        h:\kultur\arbete\taxa lokaler 2019.docx Sida 1 av 1
+        """
+      När exporten importeras och kontrolleras
+      Så ges fyndet P18 för tjänsteutlåtandet
+      Och fyndet har allvarlighetsgraden info
+      Och fyndets meddelande nämner "h:\kultur\arbete\taxa lokaler 2019.docx (rad 8)"
+
+    @P18
+    Scenario: En webbadress är ingen filsökväg
+      Givet exporten:
+        """
+        Tjänsteutlåtande
+        Kulturnämnden
+        Dnr: KN 2018/211 Handläggare: Eva Ek
+        Datum: 2018-11-20
+        Ny taxa för lokaler i kulturhuset 2019
+        Förslag till beslut
+        1. Kulturnämnden fastställer taxan för lokaler i kulturhuset från den 1 januari 2019.
+        Taxan finns på https://kultur.example.se/taxor/2019/lokaler.pdf.
+        """
+      När exporten importeras och kontrolleras
+      Så ges inget fynd P18
+
+  Regel: P19 Handlingen är inte ett utkast ur planeringssystemet
+
+    @P19
+    Scenario: En internkontrollplan exporterad i inmatningsfasen ger en varning
+      Givet exporten:
+        """
+        Internkontrollplan 2019
+        Fas: Internkontroll Inmatning Period: helår Organisation: Kulturnämnden
+        Process Kontrollmoment Kontrollmetod Kontrollansvarig
+        Fakturor Attest av fakturor Stickprov om 20 fakturor Ekonomichef
+        """
+      När exporten importeras och kontrolleras
+      Så ges fyndet P19 för internkontrollplanen
+      Och fyndets meddelande nämner "Internkontroll Inmatning (rad 2)"
+
+    @P19
+    Scenario: En fastställd internkontrollplan håller
+      Givet exporten:
+        """
+        Internkontrollplan 2019
+        Fas: Internkontroll Fastställd Period: helår Organisation: Kulturnämnden
+        Process Kontrollmoment Kontrollmetod Kontrollansvarig
+        Fakturor Attest av fakturor Stickprov om 20 fakturor Ekonomichef
+        """
+      När exporten importeras och kontrolleras
+      Så ges inget fynd P19
+
+  Regel: P20 Handlingen anger själv sitt år och sin nämnd
+
+    @P20
+    Scenario: Ett år som bara kommer från importen ger en varning
+      Givet exporten:
+        """
+        Tjänsteskrivelse
+        Kulturnämnden
+        Handläggare: Eva Ek
+        Öppettider i biblioteket
+        Förslag till beslut
+        1. Kulturnämnden godkänner de nya öppettiderna.
+        Sammanfattning
+        Biblioteket föreslår längre öppettider på lördagar.
+        """
+      När exporten importeras med --year 2019 och kontrolleras
+      Så ges fyndet P20 för tjänsteutlåtandet
+      Och fyndets meddelande nämner "år (2019) kommer från importen"
+
+    @P20
+    Scenario: Ett år som handlingen själv anger håller även med --year
+      Givet exporten:
+        """
+        Tjänsteskrivelse
+        Kulturnämnden
+        Handläggare: Eva Ek
+        Öppettider i biblioteket 2019
+        Förslag till beslut
+        1. Kulturnämnden godkänner de nya öppettiderna från 2019.
+        Sammanfattning
+        Biblioteket föreslår längre öppettider på lördagar.
+        """
+      När exporten importeras med --year 2019 och kontrolleras
+      Så ges inget fynd P20
+
+    @P20
+    Scenario: I ett utdrag kan året stå längre fram, så regeln kan inte bedöma
+      Givet exporten:
+        """
+        Tjänsteskrivelse
+        Kulturnämnden
+        Handläggare: Eva Ek
+        Öppettider i biblioteket
+        Förslag till beslut
+        1. Kulturnämnden godkänner de nya öppettiderna.
+        Sammanfattning
+        Biblioteket föreslår längre öppettider på lördagar och
+        """
+      När exporten importeras med --year 2019 och kontrolleras
+      Så ges inget fynd P20
+      Och kunde regeln P20 inte bedöma tjänsteutlåtandet
+
+    @P20
+    Scenario: En plan skriven för hand har inga tecken att bedöma
+      När akten kontrolleras
+      Så regeln P20 är inte tillämplig

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from checks.documents import ControlPlan, DecisionMemo, FollowUpReport, RiskAnalysis
-from checks.facts import controls, memo, plan, process, reports, risks, text
+from checks.facts import controls, memo, plan, process, reports, risks, text, textsigns
 from checks.facts.base import Fact, FactBase, FactKind, FactValue, Place, number
 from checks.facts.controls import control_plan_facts
 from checks.facts.memo import memo_facts
@@ -65,6 +65,7 @@ _KINDS: dict[str, FactKind] = {
     **memo.KINDS,
     **reports.KINDS,
     **text.KINDS,
+    **textsigns.KINDS,
 }
 # kind -> field -> what it holds; every fact also has `kind` and `ref` (its element's stable id).
 # The `settings` kind is added by the catalogue from its thresholds.

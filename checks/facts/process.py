@@ -10,6 +10,7 @@ from typing import Any
 from checks.documents import DOCUMENT_NAMES, DOCUMENT_NAMES_EN, DecisionMemo, Header
 from checks.facts.base import FACT_TEXT, Fact, FactBase, FactKind, Place, put_plain
 from checks.facts.text import diarienummer, months_between, template_residue
+from checks.facts.textsigns import sign_facts, template_texts
 from checks.model import Path
 
 _PROCESS = {
@@ -101,7 +102,7 @@ def process_facts(
         if decision is not None:
             fact["first_apt_days_before_decision"] = decision.toordinal() - first.toordinal()
     texts = _texts(doc)
-    residue = template_residue(texts)
+    residue = template_residue(texts + template_texts(doc))  # its fields, then its whole text
     if residue is not None:
         fact["template_residue"] = residue
     if isinstance(doc, DecisionMemo):
@@ -129,6 +130,7 @@ def process_facts(
         doc=kind,
     )
     base.add(fact, place)
+    sign_facts(base, kind, doc, order)
     for section, day in mbl:
         if day is not None:
             mbl_fact(base, place, section, day, decision, "", False, mbl_path)
@@ -149,7 +151,7 @@ def _texts(doc: Any) -> list[str]:
             for item in value:
                 walk(item)
 
-    walk(doc.model_dump(exclude={"document"}))
+    walk(doc.model_dump(exclude={"document", "signs"}))
     return out
 
 

@@ -184,7 +184,7 @@ def import_file(
 ) -> Imported:
     """Text → the document it holds, of the kind the evidence shows (or `kind`), for the year and
     committee the document states (or `year`, `committee`); never today's year."""
-    from checks.importers import detect, ils, memo
+    from checks.importers import detect, ils, memo, signs
     from checks.importers.text import normalise
 
     text = extract_text(raw, source)
@@ -196,8 +196,10 @@ def import_file(
     if chosen is None:
         raise _unrecognised(source, ranked)
     if chosen == "verksamhetsplan" and ils.is_ils_plan(text):
-        return ils.parse_plan(text, source)  # the ILS-webb layout: read as it always was
+        ils_plan = ils.parse_plan(text, source)  # the ILS-webb layout: read as it always was
+        return signs.put_signs(ils_plan, lines, [])
     head = detect.read_head(lines, chosen)
+    not_stated = signs.not_stated(lines, chosen, head, year, committee)
     if year is not None:
         head.year, head.year_reason = year, "--year"
     if committee is not None:
@@ -224,7 +226,7 @@ def import_file(
         imported.report.notes[:0] = [(head.year_line or 1, f"året {head.year}: {head.year_reason}")]
     imported.report.notes += head.notes
     imported.report.why = _why(ranked, chosen) if kind is None else "--kind"
-    return imported
+    return signs.put_signs(imported, lines, not_stated)
 
 
 def _read(kind: str, text: str, source: str, head: Any) -> Imported:
