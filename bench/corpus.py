@@ -120,7 +120,7 @@ def measure_file(checker: Checker, path: Path, listed: dict[str, Any]) -> FileRe
     res.given = given
     if res.refusal is None:
         res.kind = imported.report.kind
-        res.concerns = getattr(loaded, "concerns", None)
+        res.concerns = getattr(loaded.document, "concerns", None)
         res.placed = imported.report.placed_share
         result = checker.check(loaded)
         res.severities = Counter(f.severity for f in result.findings)

@@ -355,8 +355,18 @@ def excerpt_matches(
         if c.negated or c.alias not in refs:
             continue
         ref = refs[c.alias]
-        if docs.get(ref) in excerpt_docs and depends_on_absence(
-            c.expression, facts[ref], singles, excerpt=True
+        if docs.get(ref) in excerpt_docs and (
+            _absent_tested(c.expression, facts[ref])
+            or depends_on_absence(c.expression, facts[ref], singles, excerpt=True)
         ):
             return True
     return False
+
+
+def _absent_tested(expr: Any, fact: Fact) -> bool:
+    """Whether the condition asks, anywhere, that a value the fact lacks be absent (`$nex`): in
+    an excerpt the value may stand further on, so a match that may rest on it is not judged."""
+    ((key, inner),) = expr.items()
+    if key in ("$and", "$or"):
+        return any(_absent_tested(part, fact) for part in inner)
+    return key == "$nex" and next(iter(inner)) not in fact

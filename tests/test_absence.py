@@ -277,3 +277,24 @@ def test_engine_refusals_are_worded_in_swedish_with_the_engine_s_words_in_the_lo
 
 def in_settings(catalogue: Catalogue) -> dict[str, float]:
     return {k: t.default for k, t in catalogue.thresholds.items()}
+
+
+@pytest.mark.parametrize(("excerpt", "outcome"), [(True, "not_judged"), (False, "failed")])
+def test_a_value_asked_to_be_absent_is_not_judged_in_an_excerpt(
+    checker: Checker, excerpt: bool, outcome: str
+) -> None:
+    """P5 asks that a council's information date be absent (or late): in an excerpt the date may
+    stand further on, so the rule cannot judge; in a whole memo the rule fires."""
+    from checks.loading import SourceMap, validate_document
+
+    memo = {
+        "dokument": "tjänsteutlåtande",
+        "år": 2025,
+        "nämnd": "Äldrenämnden",
+        "ärende": "Verksamhetsplan 2025 för äldrenämnden",
+        "avser": "verksamhetsplan",
+        "förslag_till_beslut": ["Äldrenämnden fastställer verksamhetsplanen."],
+        "utdrag": excerpt,
+    }
+    result = checker.check(validate_document(memo, "memo.yaml", SourceMap()))
+    assert result.outcomes["P5"] == outcome

@@ -74,7 +74,10 @@ _CONCERNS = (
             re.I,
         ),
     ),
-    ("verksamhetsplan", re.compile(r"verksamhetsplan", re.I)),
+    (
+        "verksamhetsplan",
+        re.compile(r"verksamhetsplan|programplan|nämndplan|nämndbudget|mål och budget", re.I),
+    ),
 )
 
 
@@ -275,9 +278,6 @@ def parse_memo(lines: list[Line], source: str, head: Head) -> Imported:
         raise InputError(
             source, "tjänsteutlåtandet har ingen rubrik", "the memo has no title", line=1
         )
-    if concerns == "annat":
-        concerns = concerns_of(data["ärende"])
-    data["avser"] = concerns
 
     proposal = []
     for item in re.split(r"(?:^|\n)(?:\d+\.|[-–•])\s+", body("förslag_till_beslut")):
@@ -295,6 +295,11 @@ def parse_memo(lines: list[Line], source: str, head: Head) -> Imported:
                 "beslut; det står i ärendets handlingar",
             )
         )
+    if concerns == "annat":  # the matter's title, else what its first proposal decides
+        concerns = concerns_of(data["ärende"])
+    if concerns == "annat" and proposal:
+        concerns = concerns_of(proposal[0])
+    data["avser"] = concerns
     for key in ("sammanfattning", "bakgrund", "ärendet", "förvaltningens_förslag"):
         if body(key):
             data[key] = body(key)
