@@ -59,6 +59,11 @@ _PATHS = (
     re.compile(r"\bfile:/{2,3}\S+"),
 )
 
+# Template words (checks.facts.text), with a run of x's read once: "xxxx-xx" at its start only
+TEMPLATE = re.compile(TEMPLATE_PHRASES.pattern.replace("xx+-xx+", "(?<!x)x{2,}+-x{2,}"))
+_TEMPLATE_WORDS = ("klicka", "skriv", "dokument", "lorem", "åååå", "xx", "[")
+_DECIDED_WORDS = re.compile(r"(?:Beslutad|Fastställd|Antagen) (?:i|av|den)\s*$")
+
 # A planning system's phase, and the words that make it a draft
 _PHASE = re.compile(r"(?<![\w-])(?:Fas|Status)\s*:\s*")
 _NEXT_LABEL = re.compile(r"\s[A-ZÅÄÖ][\wåäö]*\s*:")
@@ -90,18 +95,22 @@ def read_signs(lines: list[Line], not_stated: list[str]) -> tuple[dict[str, Any]
 
     for i, line in enumerate(lines):
         text = line.text
-        following = lines[i + 1].text if i + 1 < len(lines) else None
-        for label in _empty_fields(text, following):
-            add("tomma_fält", label, line.number)
-        for pattern in _TRUNCATED:
-            for m in pattern.finditer(text):
-                add("stympade_nummer", m["ref"], line.number)
+        if ":" in text or _DECIDED_WORDS.search(text[-20:]):
+            following = lines[i + 1].text if i + 1 < len(lines) else None
+            for label in _empty_fields(text, following):
+                add("tomma_fält", label, line.number)
+        if "/" in text or ":" in text:
+            for pattern in _TRUNCATED:
+                for m in pattern.finditer(text):
+                    add("stympade_nummer", m["ref"], line.number)
         lowered = text.lower()
-        for m in TEMPLATE_PHRASES.finditer(lowered):
-            same = len(lowered) == len(text)  # lower() keeps positions for Swedish
-            add("malltext", text[m.start() : m.end()] if same else m[0], line.number)
-        for path in _paths(text):
-            add("filsökvägar", path, line.number)
+        if any(word in lowered for word in _TEMPLATE_WORDS):
+            for m in TEMPLATE.finditer(lowered):
+                same = len(lowered) == len(text)  # lower() keeps positions for Swedish
+                add("malltext", text[m.start() : m.end()] if same else m[0], line.number)
+        if "\\" in text or "/Users/" in text or "/home/" in text or "file:/" in text:
+            for path in _paths(text):
+                add("filsökvägar", path, line.number)
         if phase is None and (value := _draft_phase(text)) is not None:
             phase = {"text": value, "rad": line.number}
     data: dict[str, Any] = {key: signs for key, signs in found.items() if signs}
@@ -116,14 +125,14 @@ def read_signs(lines: list[Line], not_stated: list[str]) -> tuple[dict[str, Any]
 
 
 def _empty_fields(text: str, following: str | None) -> list[str]:
-    """The identity labels on a line that stand with no value."""
+    """The identity labels on a line with a colon that stand with no value."""
     out = [m["label"] for m in _EMPTY_INLINE.finditer(text)]
     if following is None:  # the last line of the text may be cut short: never judged
         return out
-    at_end = _EMPTY_AT_END.search(text)
+    at_end = _EMPTY_AT_END.search(text[-40:])
     if at_end is not None and _FILLED_LABEL.match(following):
         out.append(at_end["label"])
-    decided = _DECIDED_BLANK.search(text)
+    decided = _DECIDED_BLANK.search(text[-40:])
     if decided is not None and not _DATE_OR_WORD.match(following):
         out.append(decided["label"])
     return out
@@ -144,14 +153,14 @@ def _paths(text: str) -> list[str]:
 def _draft_phase(text: str) -> str | None:
     """The phase a line states ("Fas: … Inmatning") when it is a draft, or a line that is only
     the word Utkast or Arbetsmaterial."""
-    m = _PHASE.search(text)
+    m = _PHASE.search(text) if "Fas" in text or "Status" in text else None
     if m is not None:
         value = text[m.end() : m.end() + 60]
         if (nxt := _NEXT_LABEL.search(value)) is not None:
             value = value[: nxt.start()]
         if _DRAFT.search(value):
             return " ".join(value.split())
-    return text if _DRAFT_LINE.match(text) else None
+    return text if len(text) < 16 and _DRAFT_LINE.match(text) else None
 
 
 _WHAT = {
