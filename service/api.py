@@ -73,9 +73,31 @@ class LoginBody(BaseModel):
     password: str = Field(min_length=1, max_length=200)
 
 
+def _year_field() -> Any:
+    return Field(
+        default=None,
+        ge=1990,
+        le=2100,
+        description="året (år) handlingen gäller, när den inte anger det själv; anger den ett "
+        "annat år avvisas den",
+    )
+
+
+def _committee_field() -> Any:
+    return Field(
+        default=None,
+        min_length=2,
+        max_length=200,
+        pattern=r"\S",
+        description="nämnden (nämnd) handlingen hör till, när den inte namnger någon själv",
+    )
+
+
 class UploadQuery(BaseModel):
     unit: int = Field(description="enhetens id")
     filename: str = Field(default="", max_length=300, description="filnamn, avgör formatet")
+    year: int | None = _year_field()
+    committee: str | None = _committee_field()
 
 
 class VersionPath(BaseModel):
@@ -153,9 +175,15 @@ LEVEL_ABOVE = {
 
 class CheckQuery(BaseModel):
     filename: str = Field(default="document.yaml", max_length=300)
+    year: int | None = _year_field()
+    committee: str | None = _committee_field()
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
+
+def _committee(query: UploadQuery | CheckQuery) -> str | None:
+    return " ".join(query.committee.split()) if query.committee else None
 
 
 def iso(value: datetime) -> str:
@@ -176,6 +204,8 @@ def _version_json(v: DocumentVersion) -> dict[str, Any]:
         "sha256": v.content_hash,
         "uploaded_by": v.uploaded_by,
         "uploaded_at": iso(v.uploaded_at),
+        "given_year": v.given_year,  # what the uploader gave, for a document that does not say
+        "given_committee": v.given_committee,
     }
 
 
@@ -311,7 +341,9 @@ def post_document(query: UploadQuery) -> tuple[Response, int]:
     if not filename.lower().endswith(MEDIA_TYPES[media]):
         filename += MEDIA_TYPES[media]
     try:
-        upload = store.store_version(db(), checker(), user, unit, raw, filename, media)
+        upload = store.store_version(
+            db(), checker(), user, unit, raw, filename, media, query.year, _committee(query)
+        )
     except InputError as exc:
         db().rollback()
         raise input_problem(exc) from None
@@ -422,7 +454,9 @@ def post_check(query: CheckQuery) -> Response:
     if not filename.lower().endswith(MEDIA_TYPES[media]):
         filename += MEDIA_TYPES[media]
     try:
-        loaded = store.parse_upload(request.get_data(cache=False), filename)
+        loaded = store.parse_upload(
+            request.get_data(cache=False), filename, query.year, _committee(query)
+        )
     except InputError as exc:
         raise input_problem(exc) from None
     return jsonify(result_dict(checker().check(single(loaded))))

@@ -104,6 +104,10 @@ class DocumentVersion(Base):
     original: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # what the uploader gave for a document that does not state it (fields year, committee):
+    # kept so that every later reading of the original gives the same document
+    given_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    given_committee: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
     series: Mapped[DocumentSeries] = relationship()
 

@@ -6,6 +6,7 @@ there, so a change and its audit entry commit together or not at all.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from checks.checker import Checker, CheckResult
 from checks.dossier import Dossier
-from checks.importers import IMPORT_SUFFIXES, import_file
+from checks.importers import IMPORT_SUFFIXES, Imported, import_file
 from checks.loading import InputError, LoadedDocument, parse_data, validate_document
 from service import audit
 from service.db import (
@@ -37,14 +38,69 @@ EXCEPTION_KINDS = ("accepted_risk", "not_applicable")
 RESPONSE_KINDS = ("will_fix", "comment")
 
 
-def parse_upload(raw: bytes, filename: str) -> LoadedDocument:
-    """Bytes as uploaded → a validated document, or an `InputError` with the place."""
+# How an upload gives what the CLI takes as options: the importers' refusals name the options,
+# and an upload's refusal names its fields instead.
+UPLOAD_FIELDS = {"--year": "fältet year (år)", "--nämnd": "fältet committee (nämnd)"}
+UPLOAD_FIELDS_EN = {"--year": "the field year", "--nämnd": "the field committee"}
+
+
+def parse_upload(
+    raw: bytes, filename: str, year: int | None = None, committee: str | None = None
+) -> LoadedDocument:
+    """Bytes as uploaded → a validated document, or an `InputError` with the place.
+
+    `year` and `committee` are what the uploader gave for a document that does not state them:
+    the document's own year and committee come first, and a year that disagrees with the one it
+    states is refused (see `checks.importers.import_file`)."""
     suffix = FsPath(filename).suffix.lower()
-    if suffix in IMPORT_SUFFIXES:
-        imported = import_file(raw, filename)
-        return validate_document(imported.data, filename, imported.source_map)
-    data, smap = parse_data(raw, filename, "json" if suffix == ".json" else "yaml")
-    return validate_document(data, filename, smap)
+    try:
+        if suffix in IMPORT_SUFFIXES:
+            imported = _import(raw, filename, year, committee)
+            return validate_document(imported.data, filename, imported.source_map)
+        data, smap = parse_data(raw, filename, "json" if suffix == ".json" else "yaml")
+        if year is not None:
+            stated = data.get("år")
+            if stated is not None and str(stated) != str(year):
+                raise InputError(
+                    filename,
+                    f"handlingen anger året {stated}, men året {year} angavs med --year; ange "
+                    "inget år med --year, eller rätta det",
+                    f"the document states the year {stated}, but {year} was given with --year",
+                    line=smap.line_of(("år",)),
+                    path="år",
+                )
+            data.setdefault("år", year)
+        if committee is not None and not data.get("nämnd"):
+            data["nämnd"] = committee
+        return validate_document(data, filename, smap)
+    except InputError as exc:
+        raise for_upload(exc) from None
+
+
+def _import(raw: bytes, filename: str, year: int | None, committee: str | None) -> Imported:
+    """The import, with the committee given only when the document names none of its own."""
+    try:
+        return import_file(raw, filename, None, year, None)
+    except InputError:
+        if committee is None:
+            raise
+    return import_file(raw, filename, None, year, committee)
+
+
+def for_upload(exc: InputError) -> InputError:
+    """The refusal worded for an upload: the fields to fill in, not the CLI's options."""
+    sv, en = exc.message_sv, exc.message_en
+    for option, name in UPLOAD_FIELDS.items():
+        sv = sv.replace(option, name)
+        en = en.replace(option, UPLOAD_FIELDS_EN[option])
+    return dataclasses.replace(exc, message_sv=sv, message_en=en)
+
+
+def reparse(version: DocumentVersion) -> LoadedDocument:
+    """A stored version read again, with what its uploader gave."""
+    return parse_upload(
+        version.original, version.filename, version.given_year, version.given_committee
+    )
 
 
 def descendants(session: Session, root_id: int) -> set[int]:
@@ -123,9 +179,12 @@ def store_version(
     raw: bytes,
     filename: str,
     media_type: str,
+    year: int | None = None,
+    committee: str | None = None,
 ) -> Upload:
-    """Validate, store as the next immutable version, check at once, compare with the previous."""
-    loaded = parse_upload(raw, filename)
+    """Validate, store as the next immutable version, check at once, compare with the previous.
+    `year` and `committee` are the uploader's, for a document that does not state them."""
+    loaded = parse_upload(raw, filename, year, committee)
     doc: Any = loaded.document
     stated_unit = getattr(doc, "unit", None)
     if stated_unit is not None and stated_unit != unit.name:
@@ -145,6 +204,8 @@ def store_version(
         content_hash=hashlib.sha256(raw).hexdigest(),
         original=raw,
         uploaded_by=user.id,
+        given_year=year,
+        given_committee=committee,
     )
     session.add(version)
     session.flush()
@@ -159,6 +220,8 @@ def store_version(
             "kind": loaded.kind,
             "version": version.version,
             "sha256": version.content_hash,
+            **({"given_year": year} if year is not None else {}),
+            **({"given_committee": committee} if committee is not None else {}),
         },
     )
     run, findings, resolved = run_check(session, checker, version, loaded, user.username)
@@ -211,7 +274,7 @@ def run_check(
     """A new run of one version; findings marked new or persisting against the previous run of
     this version (a re-check) or else of the previous version. Returns the resolved ones too."""
     if loaded is None:
-        loaded = parse_upload(version.original, version.filename)
+        loaded = reparse(version)
     result: CheckResult = checker.check(dossier_for(session, version, loaded))
     result_findings = [f for f in result.findings if f.document_kind == loaded.kind]
     before_run = latest_run(session, version.id)
@@ -284,9 +347,7 @@ def dossier_for(session: Session, version: DocumentVersion, loaded: LoadedDocume
         if other.series.unit_id != series.unit_id or other.series_id == series.id:
             continue
         try:
-            dossier.documents.setdefault(
-                other.series.kind, parse_upload(other.original, other.filename)
-            )
+            dossier.documents.setdefault(other.series.kind, reparse(other))
         except InputError:  # stored versions were valid when stored; a changed model may refuse
             continue
     return dossier

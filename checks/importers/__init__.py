@@ -183,7 +183,9 @@ def import_file(
     committee: str | None = None,
 ) -> Imported:
     """Text → the document it holds, of the kind the evidence shows (or `kind`), for the year and
-    committee the document states (or `year`, `committee`); never today's year."""
+    committee the document states (or `year`, `committee`); never today's year. A `year` that
+    disagrees with the year the document states (its title, a memo's matter) is refused; one
+    given for a document that only has a date to count from is taken instead of that guess."""
     from checks.importers import detect, ils, memo, signs
     from checks.importers.text import normalise
 
@@ -201,7 +203,10 @@ def import_file(
     head = detect.read_head(lines, chosen)
     not_stated = signs.not_stated(lines, chosen, head, year, committee)
     if year is not None:
-        head.year, head.year_reason = year, "--year"
+        if head.year not in (None, year) and head.year_reason.startswith("rubriken"):
+            raise _year_disagrees(source, head.year, year, head.year_line, head.year_reason)
+        if head.year != year:
+            head.year, head.year_reason = year, "--year"
     if committee is not None:
         head.committee = committee
     if head.year is None and chosen != "tjänsteutlåtande":  # a memo may name it in its matter
@@ -216,6 +221,9 @@ def import_file(
         imported = memo.parse_memo(lines, source, head)
     else:
         imported = _read(chosen, text, source, head)
+    if year is not None and imported.data.get("år") not in (None, year):  # a memo's matter
+        line = imported.source_map.line_of(("år",))
+        raise _year_disagrees(source, imported.data["år"], year, line, "")
     cut = detect.excerpt_reason(text, lines)
     if cut is None and chosen == "tjänsteutlåtande":
         cut = memo.unfinished(lines, imported.data)
@@ -245,6 +253,19 @@ def _read(kind: str, text: str, source: str, head: Any) -> Imported:
             normalise(text, (*HEADINGS, *risks.HEADINGS)), source, head
         )
     return reports.parse_report(normalise(text, (*HEADINGS, *reports.HEADINGS)), source, head, kind)
+
+
+def _year_disagrees(source: str, stated: int, given: int, line: int | None, why: str) -> InputError:
+    """The year given disagrees with the one the document states: neither is taken silently."""
+    why = f" ({why})" if why else ""
+    return InputError(
+        source,
+        f"handlingen anger året {stated}{why}, men året {given} angavs med --year; ange inget år "
+        "med --year, eller rätta det",
+        f"the document states the year {stated}, but {given} was given with --year; leave it out "
+        "or correct it",
+        line=line,
+    )
 
 
 def _why(ranked: list[Any], kind: str) -> str:
