@@ -253,6 +253,30 @@ def depends_on_absence(
     return False
 
 
+# The fields by which a condition says which documents it is about (not what is wrong in them):
+# which document (`doc`), whose (`level`: a unit's or the board's own), about what (`concerns`).
+SCOPE_FIELDS = frozenset({"doc", "level", "concerns"})
+
+
+def scope(expr: Any) -> dict[str, Any]:
+    """The constant equalities on SCOPE_FIELDS a condition selects its facts by, at its top
+    level (`{doc: årsrapport}`, `{level: enhet}`): a rule whose condition no fact meets in these
+    has nothing to judge, and is not applicable rather than passed."""
+    ((key, inner),) = expr.items()
+    parts = inner if key == "$and" else [expr]
+    out: dict[str, Any] = {}
+    for part in parts:
+        found = _comparison(part) if isinstance(part, dict) and len(part) == 1 else None
+        if (
+            found
+            and found[0] == "$eq"
+            and found[1] in SCOPE_FIELDS
+            and _reference(found[2]) is None
+        ):
+            out[found[1]] = found[2]
+    return out
+
+
 def could_hold(expr: Any, fact: Fact, unknown: frozenset[str]) -> bool:
     """Whether the condition could hold for the fact were the `unknown` fields there (joins
     taken as holding): the fact is one the rule would judge, had it those values."""

@@ -7,8 +7,9 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from checks.absence import Need, could_hold, excerpt_matches, needs, unjudged
+from checks.absence import Need, could_hold, excerpt_matches, needs, scope, unjudged
 from checks.catalogue import SEVERITY_RANK, Catalogue, load_catalogue
 from checks.config import OrgConfig, default_config
 from checks.dossier import Dossier, single
@@ -107,6 +108,7 @@ def rule_outcomes(
     year: int,
     config: OrgConfig,
     unjudged: Mapping[str, object] | None = None,
+    idle: set[str] | None = None,
 ) -> dict[str, str]:
     """Each rule: out of force, switched off, not selected, failed (gave findings), not judged
     (a value it compares is absent for some element), passed, or not applicable (a fact kind it
@@ -125,7 +127,9 @@ def rule_outcomes(
             outcomes[checked.id] = "failed"
         elif unjudged.get(checked.id):
             outcomes[checked.id] = "not_judged"
-        elif all(c.kind in kinds_present for c in checked.conditions if not c.negated):
+        elif checked.id not in (idle or set()) and all(
+            c.kind in kinds_present for c in checked.conditions if not c.negated
+        ):
             outcomes[checked.id] = "passed"
         else:
             outcomes[checked.id] = "not_applicable"
@@ -151,6 +155,10 @@ class Checker:
         )
         self.default_config = default_config(self.catalogue)
         self.needs: dict[str, tuple[Need, ...]] = {r.id: needs(r) for r in self.catalogue.rules}
+        self.scopes: dict[str, dict[str, dict[str, Any]]] = {
+            r.id: {c.alias: scope(c.expression) for c in r.conditions if not c.negated}
+            for r in self.catalogue.rules
+        }
 
     def check(
         self,
@@ -191,7 +199,9 @@ class Checker:
                 _unjudged_at(base.places[subject], rule_id, (EXCERPT_SV,), lang)
             )
         return CheckResult(
-            outcomes=rule_outcomes(self.catalogue, kinds, findings, dossier.year, config, missing),
+            outcomes=rule_outcomes(
+                self.catalogue, kinds, findings, dossier.year, config, missing, self._idle(base)
+            ),
             unjudged=missing,
             source=dossier.source,
             dossier=dossier,
@@ -244,6 +254,26 @@ class Checker:
                 what = tuple(described.get(f, f) for f in fields)
                 out.setdefault(rule_id, []).append(_unjudged_at(place, rule_id, what, lang))
         return out
+
+    def _idle(self, base: FactBase) -> set[str]:
+        """Rules with nothing to judge: a condition's kind is there, but no fact of it is one
+        the condition selects (an annual-report rule on a four-month report)."""
+        by_kind: dict[str, list[Fact]] = defaultdict(list)
+        for fact in base.facts:
+            by_kind[str(fact["kind"])].append(fact)
+        idle: set[str] = set()
+        for checked in self.catalogue.rules:
+            for cond in checked.conditions:
+                wanted = self.scopes[checked.id].get(cond.alias)
+                if cond.negated or not wanted:
+                    continue
+                if not any(
+                    all(fact.get(k) == v for k, v in wanted.items())
+                    for fact in by_kind.get(cond.kind, ())
+                ):
+                    idle.add(checked.id)
+                    break
+        return idle
 
     def _lacking(
         self, rule_id: str, by_kind: Mapping[str, list[Fact]], judged: set[str], seen: set[str]

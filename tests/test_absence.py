@@ -298,3 +298,24 @@ def test_a_value_asked_to_be_absent_is_not_judged_in_an_excerpt(
     }
     result = checker.check(validate_document(memo, "memo.yaml", SourceMap()))
     assert result.outcomes["P5"] == outcome
+
+
+def test_a_rule_whose_documents_are_not_there_is_not_applicable_never_passed(
+    checker: Checker,
+) -> None:
+    """F5 asks a unit's annual report for APT, complaints and equality work; on the board's own
+    report (its unit is the board) it has nothing to judge: not applicable, not passed; the
+    same report as a unit's gives the finding."""
+    from checks.loading import SourceMap, validate_document
+
+    report = {
+        "dokument": "årsrapport",
+        "år": 2024,
+        "nämnd": "Kulturnämnden",
+        "enhet": "Kulturnämnden",
+    }
+    result = checker.check(validate_document(report, "ar.yaml", SourceMap()))
+    assert result.outcomes["F5"] == "not_applicable"
+    unit = {**report, "enhet": "Biblioteken"}
+    result = checker.check(validate_document(unit, "ar.yaml", SourceMap()))
+    assert result.outcomes["F5"] == "failed"

@@ -46,6 +46,24 @@ def test_a_header_row_with_its_values_on_the_next_line_is_not_empty() -> None:
     assert signs("Handläggare Datum Diarienummer\nPer Pil 2019-01-10 BN 2019/12\nSlut.") == {}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a flattened letterhead: one value for two labels; the date is the one missing
+        ("Utlåtande Utfärdat Diarienummer 0412/20 Kulturkontoret\nSlut.", ["Utfärdat"]),
+        # a protocol header whose values the export lost
+        ("Nämnden PROTOKOLL DATUM DIARIENR NN-LED Rapport per april\nSlut.", ["DATUM", "DIARIENR"]),
+        # values on the same line, or on the next: nothing is empty
+        ("Handläggare Datum Ärendebeteckning Per Pil 2019-01-10 BN 2019/12\nSlut.", []),
+        ("Datum Diarienummer\n\n2019-01-10 2019-5513\nSlut.", []),
+        # a cut serial still shows the number: P17 judges it, not P16
+        ("Handläggare Datum Ärendebeteckning Per Pil 14 mars 2019 ON 2019/\nSlut.", []),
+    ],
+)
+def test_a_header_row_whose_values_lack_a_date_or_a_number(text: str, expected: list[str]) -> None:
+    assert texts(signs(text), "tomma_fält") == expected
+
+
 def test_a_decision_line_without_body_or_date() -> None:
     found = signs("Plan 2019 Bymo kommun Beslutad i\n2 Innehåll\nSlut.")
     assert texts(found, "tomma_fält") == ["Beslutad i"]
@@ -164,7 +182,8 @@ def check_corpus(checker: Checker, name: str, **given: Any) -> tuple[dict[str, A
 
 def test_corpus_stratsys_export_with_its_cover_memo(checker: Checker) -> None:
     found, rules = check_corpus(checker, "ikplan-kalmar-2018-1.txt")
-    assert texts(found, "tomma_fält") == ["Rapportperiod"]
+    # the letterhead's Datum has no date in its value row; the export's report period is empty
+    assert texts(found, "tomma_fält") == ["Datum", "Rapportperiod"]
     assert texts(found, "stympade_nummer") == ["ON 2017/"]
     assert texts(found, "malltext") == ["Klicka här för att ange text"]
     assert found["fas"]["text"] == "Intern kontroll Inmatning"
@@ -180,7 +199,7 @@ def test_corpus_empty_dnr_in_a_header(checker: Checker) -> None:
 def test_corpus_file_paths_in_footers(checker: Checker) -> None:
     found, rules = check_corpus(checker, "tertial-regionsormland-2008-1.txt")
     assert texts(found, "filsökvägar")[0].endswith("Tertialrapport I januari.doc")
-    assert rules == {"P18"}
+    assert rules == {"P16", "P18"}  # P16: the protocol header's date and Dnr have no values
     found, rules = check_corpus(checker, "memo-karlskoga-2014-1.txt", year=2014)
     assert texts(found, "filsökvägar") == ["c:\\temp\\hlul9fkksr.doc"]
     assert found["ej_i_texten"] == ["år"]

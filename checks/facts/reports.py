@@ -27,7 +27,11 @@ from checks.model import Path, digest
 KINDS = {
     "report": FactKind(
         model=FollowUpReport,
-        derived={"doc": "rapportens slag", "apt_count": "antal APT-datum"},
+        derived={
+            "doc": "rapportens slag",
+            "apt_count": "antal APT-datum",
+            "level": "enhet eller nämnd (en nämnds eller kommunens egen rapport)",
+        },
     ),
     "assessment": FactKind(
         model=Assessment,
@@ -79,6 +83,7 @@ def report_facts(base: FactBase, kind: str, doc: FollowUpReport, order: int) -> 
     fact = put_plain({"kind": "report", "ref": ref}, doc)
     fact["doc"] = kind
     fact["apt_count"] = len(doc.process.apt)
+    fact["level"] = "nämnd" if doc.unit == doc.committee else "enhet"
     labels = (DOCUMENT_NAMES[kind], DOCUMENT_NAMES_EN[kind])
     base.add(fact, Place(ref, "report", ("dokument",), order, labels=labels, doc=kind))
     gaps: dict[str, float] = {}  # indicator name key -> outcome minus target, in its direction

@@ -59,7 +59,7 @@ _TARGET = re.compile(
 # Words a document template leaves behind until someone writes over them (matched lower-case).
 TEMPLATE_PHRASES = re.compile(
     r"klicka (?:eller tryck )?här för att ange (?:text|datum)|skriv (?:text|rubrik) här|"
-    r"dokument\d\b|lorem ipsum|åååå-mm-dd|xx+-xx+|\[(?:rubrik|namn|datum)\]"
+    r"dokument\d\b|lorem ipsum|åååå-mm-dd|(?<!x)x{2,}+-x{2,}|\[(?:rubrik|namn|datum)\]"
 )
 # A diarienummer as municipalities write them: "KS 2014/742", "TSN/2015:487-0061", "0805/14".
 DNR = re.compile(

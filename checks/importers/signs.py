@@ -59,8 +59,8 @@ _PATHS = (
     re.compile(r"\bfile:/{2,3}\S+"),
 )
 
-# Template words (checks.facts.text), with a run of x's read once: "xxxx-xx" at its start only
-TEMPLATE = re.compile(TEMPLATE_PHRASES.pattern.replace("xx+-xx+", "(?<!x)x{2,}+-x{2,}"))
+# Template words (checks.facts.text; its run of x's is read once, in linear time)
+TEMPLATE = TEMPLATE_PHRASES
 _TEMPLATE_WORDS = ("klicka", "skriv", "dokument", "lorem", "åååå", "xx", "[")
 _DECIDED_WORDS = re.compile(r"(?:Beslutad|Fastställd|Antagen) (?:i|av|den)\s*$")
 
@@ -95,8 +95,8 @@ def read_signs(lines: list[Line], not_stated: list[str]) -> tuple[dict[str, Any]
 
     for i, line in enumerate(lines):
         text = line.text
-        if ":" in text or _DECIDED_WORDS.search(text[-20:]):
-            following = lines[i + 1].text if i + 1 < len(lines) else None
+        if ":" in text or _DECIDED_WORDS.search(text[-20:]) or _HEADER_ROW.search(text):
+            following = next((n.text for n in lines[i + 1 :] if n.text.strip()), None)
             for label in _empty_fields(text, following):
                 add("tomma_fält", label, line.number)
         if "/" in text or ":" in text:
@@ -124,9 +124,44 @@ def read_signs(lines: list[Line], not_stated: list[str]) -> tuple[dict[str, Any]
     return data, min(lines_with) if lines_with else None
 
 
+# A header row of two or more labels without colons ("Handläggare Datum Diarienummer",
+# "PROTOKOLL DATUM DIARIENR"), its values after it on the line or on the next line.
+_ROW_DATE = r"Datum|Utfärdat|Beslutsdatum"
+_ROW_DNR = r"Diarienummer|Diarienr|Dnr|Ärendebeteckning|Ärendenummer"
+_HEADER_ROW = re.compile(
+    rf"(?<![\w-])(?:(?:{_ROW_DATE}|{_ROW_DNR}|Handläggare|Protokoll)[ ]+){{1,4}}"
+    rf"(?:{_ROW_DATE}|{_ROW_DNR}|Handläggare)(?![\w-])",
+    re.IGNORECASE,
+)
+_A_DATE = re.compile(
+    r"\b(?:19|20)\d{2}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./](?:19|20)?\d{2}\b|"
+    r"\b\d{1,2} (?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|"
+    r"november|december) (?:19|20)\d{2}\b",
+    re.IGNORECASE,
+)
+_A_NUMBER = re.compile(r"\d[/:.-]\s?\d|(?:19|20)\d{2}/|\b\d{3,}/")
+
+
+def _header_row(text: str, following: str | None) -> list[str]:
+    """The date and Dnr labels of a header row whose values (the rest of the line and the next
+    line) hold no date, or no number, for them: "Utfärdat Diarienummer 0936/17" has no date."""
+    m = _HEADER_ROW.search(text)
+    if m is None or following is None and m.end() >= len(text.rstrip()):
+        return []  # the text ends at the row: its values may come after the cut
+    window = text[m.end() : m.end() + 120] + " " + (following or "")[:120]
+    out: list[str] = []
+    for label in m[0].split():
+        if re.fullmatch(_ROW_DATE, label, re.IGNORECASE) and not _A_DATE.search(window):
+            out.append(label)
+        elif re.fullmatch(_ROW_DNR, label, re.IGNORECASE) and not _A_NUMBER.search(window):
+            out.append(label)
+    return out
+
+
 def _empty_fields(text: str, following: str | None) -> list[str]:
     """The identity labels on a line with a colon that stand with no value."""
     out = [m["label"] for m in _EMPTY_INLINE.finditer(text)]
+    out += _header_row(text, following)
     if following is None:  # the last line of the text may be cut short: never judged
         return out
     at_end = _EMPTY_AT_END.search(text[-40:])
