@@ -480,7 +480,7 @@ Egenskap: P – Process och tidsplan
       Så ges inget fynd P20
 
     @P20
-    Scenario: I ett utdrag kan året stå längre fram, så regeln kan inte bedöma
+    Scenario: Även i ett utdrag bedöms huvudet, där handlingen anger sitt år och sin nämnd
       Givet exporten:
         """
         Tjänsteskrivelse
@@ -493,8 +493,7 @@ Egenskap: P – Process och tidsplan
         Biblioteket föreslår längre öppettider på lördagar och
         """
       När exporten importeras med --year 2019 och kontrolleras
-      Så ges inget fynd P20
-      Och kunde regeln P20 inte bedöma tjänsteutlåtandet
+      Så ges fyndet P20 för tjänsteutlåtandet
 
     @P20
     Scenario: En plan skriven för hand har inga tecken att bedöma

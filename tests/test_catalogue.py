@@ -308,9 +308,7 @@ def test_what_a_rule_requires_must_be_a_field_of_one_of_its_conditions(
 ) -> None:
     problems = _broken(
         tmp_path,
-        lambda t: t.replace(
-            "    requires: [d.decision_day]", f"    requires: {requires}", 1
-        ),
+        lambda t: t.replace("    requires: [d.decision_day]", f"    requires: {requires}", 1),
         "process.yaml",
     )
     assert expected in problems

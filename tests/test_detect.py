@@ -140,3 +140,25 @@ def test_an_excerpt_is_marked_and_what_it_does_not_show_is_not_judged(tmp_path: 
     )
     with Checker() as checker:
         assert "P8" in {f.rule_id for f in checker.check(loaded).findings}
+
+
+def test_the_committee_a_head_names_in_full() -> None:
+    """A district committee's double-barrelled name is kept whole; a body that puts forward
+    the proposal ("Byggnadsnämndens förslag till beslut") is named by it; a body mentioned
+    in running prose is not the document's."""
+    from checks.importers.detect import read_head
+    from checks.importers.text import Line
+
+    def committee(*texts: str) -> str | None:
+        lines = [Line(i + 1, t) for i, t in enumerate(texts)]
+        return read_head(lines, "tjänsteutlåtande").committee
+
+    assert committee("Tjänsteutlåtande", "Norrby-Söderås stadsdelsnämnd") == (
+        "Norrby-Söderås stadsdelsnämnd"
+    )
+    assert committee("Ärende 4", "Byggnadsnämndens förslag till beslut") == "Byggnadsnämnden"
+    prose = (
+        "Inledning. " * 60 + "Planen bygger på det som kommunfullmäktige beslutade om "
+        "budgeten och på de riktlinjer som kommunstyrelsen tidigare har antagit för hela staden."
+    )
+    assert committee("Plan för intern kontroll 2026", prose) is None

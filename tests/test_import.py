@@ -317,3 +317,34 @@ def test_a_dossier_folder_may_hold_exports(tmp_path: Path, plan_files: dict[str,
     dossier = load_target(folder)
     assert sorted(dossier.kinds) == ["internkontrollplan", "riskanalys", "verksamhetsplan"]
     assert dossier.get("verksamhetsplan").source.endswith(".pdf")  # type: ignore[union-attr]
+
+
+ILS_WITHOUT_YEAR = """Verksamhetsplan för Biblioteket Ekbacken
+
+KF:s INRIKTNINGSMÅL 1:
+1. Ett tillgängligt bibliotek för alla
+KF:s MÅL FÖR VERKSAMHETSOMRÅDET:
+1.1 Fler läser
+NÄMNDMÅL:
+Barn och unga läser mer
+ÅTAGANDE:
+Biblioteket ordnar läsecirklar för barn
+"""
+
+
+def test_an_ils_plan_that_states_no_year_or_committee_asks_for_them(tmp_path: Path) -> None:
+    """Never today's year and never "Okänd nämnd": the import asks, and takes what it is told."""
+    from checks.importers import import_file
+    from checks.loading import InputError
+
+    raw = ILS_WITHOUT_YEAR.encode()
+    with pytest.raises(InputError) as info:
+        import_file(raw, "plan.txt", committee="Kulturnämnden")
+    assert "ange året med --year" in info.value.message_sv and info.value.line == 1
+    with pytest.raises(InputError) as info:
+        import_file(raw, "plan.txt", year=2025)
+    assert "ange nämnden med --nämnd" in info.value.message_sv
+    imported = import_file(raw, "plan.txt", year=2025, committee="Kulturnämnden")
+    assert (imported.data["år"], imported.data["nämnd"]) == (2025, "Kulturnämnden")
+    titled = ILS_WITHOUT_YEAR.replace("Ekbacken\n", "Ekbacken 2024\n", 1).encode()
+    assert import_file(titled, "plan.txt", committee="Kulturnämnden").data["år"] == 2024

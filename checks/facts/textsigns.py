@@ -25,8 +25,8 @@ KINDS = {
             "truncated_numbers": "diarie- eller referensnummer som slutar före löpnumret",
             "file_paths": "lokala filsökvägar i texten (t.ex. c:\\temp\\…)",
             "draft_phase": "planeringssystemets fas när den är ett utkast (t.ex. Inmatning)",
-            "year_stated": "handlingen anger själv sitt år",
-            "committee_stated": "handlingen anger själv sin nämnd",
+            "year_not_stated": "handlingen anger inte själv sitt år (rubrik, datum, ärende)",
+            "committee_not_stated": "handlingen namnger inte själv sin nämnd (huvud, rubrik)",
             "not_stated": "det handlingen inte anger själv och importen fick veta",
         }
     ),
@@ -62,11 +62,11 @@ def sign_facts(base: FactBase, kind: str, doc: Any, order: int) -> None:
     ):
         if value is not None:
             fact[field] = value
-    # present when stated: a rule asks for their absence, which an excerpt cannot show
-    if "år" not in signs.not_stated:
-        fact["year_stated"] = True
-    if "nämnd" not in signs.not_stated:
-        fact["committee_stated"] = True
+    # judged from the document's head (title region, letterhead, labels), which an excerpt has
+    if "år" in signs.not_stated:
+        fact["year_not_stated"] = True
+    if "nämnd" in signs.not_stated:
+        fact["committee_not_stated"] = True
     given = {"år": f"år ({doc.year})", "nämnd": f"nämnd ({doc.committee})"}
     if signs.not_stated:
         fact["not_stated"] = " och ".join(given[w] for w in signs.not_stated)[:FACT_TEXT]

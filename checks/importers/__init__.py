@@ -198,7 +198,7 @@ def import_file(
     if chosen is None:
         raise _unrecognised(source, ranked)
     if chosen == "verksamhetsplan" and ils.is_ils_plan(text):
-        ils_plan = ils.parse_plan(text, source)  # the ILS-webb layout: read as it always was
+        ils_plan = ils.parse_plan(text, source, year, committee)  # the ILS-webb layout
         return signs.put_signs(ils_plan, lines, [])
     head = detect.read_head(lines, chosen)
     not_stated = signs.not_stated(lines, chosen, head, year, committee)

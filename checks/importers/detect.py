@@ -134,7 +134,7 @@ def _title_names(lines: list[Line], kind: str) -> bool:
 
 # A year in the title region, after a word that names the document or its period: never a date
 # ("2018-01-11") and never a year the text only mentions further down.
-_YEAR_IN_TITLE = re.compile(
+YEAR_IN_TITLE = re.compile(
     r"\b(?:verksamhetsplan\w*|\w*plan|\w*budget\w*|\w*förutsättningar|kontrollplan|"
     r"intern kontroll|\w*analys|\w*rapport|verksamhetsberättelse|årsredovisning|bokslut|"
     r"uppföljning|per (?:april|augusti|december)|målbild|mål och styrmått|mål)\b"
@@ -150,11 +150,11 @@ _DNR = re.compile(
 _DNR_BARE = re.compile(r"\b([A-ZÅÄÖ]{2,5}[ /]?(?:19|20)\d{2}[/:](?:\d+(?:[:.-]\d+)*)?)")
 _COMMITTEE = re.compile(
     r"\b([A-ZÅÄÖ][a-zåäö]+-(?: och |, )[a-zåäö]+(?:nämnd(?:en)?|styrelse(?:n)?))"
-    r"|\b([A-ZÅÄÖ][a-zåäö]+s (?:stadsdels)?nämnd(?:en)?)\b"
+    r"|\b((?:[A-ZÅÄÖ][a-zåäö]+-)*[A-ZÅÄÖ][a-zåäö]+s (?:stadsdels)?nämnd(?:en)?)\b"
     r"|\b([A-ZÅÄÖ][a-zåäö]+a nämnden)\b"
     r"|\b(Nämnden för [A-ZÅÄÖ][a-zåäö]+)"
     r"|\b((?:[Kk]ommun|[Rr]egion|[Ll]andstings)(?:styrelsen|fullmäktige))\b"
-    r"|\b([A-ZÅÄÖ][a-zåäö]{3,}(?:nämnd(?:en)?|styrelsen))\b"
+    r"|\b([A-ZÅÄÖ][a-zåäö]{3,}(?:nämnd(?:en)?|styrelsen))(?:s\b(?= förslag)|\b)"
 )
 
 
@@ -168,7 +168,7 @@ def read_head(lines: list[Line], kind: str, head_chars: int = 3000) -> Head:
         if head.title is None and len(text) > 3:
             head.title = text[:120]
         if head.year is None and seen < TITLE_CHARS:
-            m = _YEAR_IN_TITLE.search(text[: TITLE_CHARS - seen])
+            m = YEAR_IN_TITLE.search(text[: TITLE_CHARS - seen])
             if m:
                 head.year, head.year_line = int(m[1]), line.number
                 head.year_reason = f'rubriken: "{" ".join(m[0].split())}"'

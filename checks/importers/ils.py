@@ -60,8 +60,12 @@ MONTHS = {m: i for i, m in enumerate(MONTH_NAMES.split(), start=1)}
 
 
 class _Parser:
-    def __init__(self, text: str, source: str) -> None:
+    def __init__(
+        self, text: str, source: str, year: int | None = None, committee: str | None = None
+    ) -> None:
         self.source = source
+        self.given_year = year  # --year / the upload's field: used only where the text is silent
+        self.given_committee = committee
         self.lines = [Line(i, raw) for i, raw in enumerate(text.splitlines(), start=1)]
         self.report = ImportReport(kind="verksamhetsplan")
         self.smap = SourceMap()
@@ -368,9 +372,17 @@ class _Parser:
             administration = " ".join(self.org_lines)
             plan["förvaltning"] = administration
             plan["nämnd"] = re.sub(r"förvaltning$", "nämnd", administration)
+        elif self.given_committee is not None:
+            plan["nämnd"] = self.given_committee
+            self.report.notes.append((1, "nämnden framgår inte av texten; --nämnd"))
         else:
-            plan["nämnd"] = "Okänd nämnd"
-            self.report.notes.append((1, "nämnden framgår inte av texten"))
+            raise InputError(
+                self.source,
+                "planen anger inte vilken nämnd den hör till (ingen förvaltning ovanför "
+                "tabellen); ange nämnden med --nämnd",
+                "the plan does not state its committee; give it with --nämnd",
+                line=1,
+            )
         for sg in plan.get("inriktningsmål", []):
             sg["titel"] = re.sub(rf"^{sg['nummer']}\.\s*", "", sg["titel"])
             for cg in sg["mål"]:
@@ -388,10 +400,24 @@ class _Parser:
             plan["process"] = {"apt": dates}
             if year is None:
                 year = apt_year + 1
-        if year is None:
-            years = re.findall(r"\b(20\d{2})\b", " ".join(ln.raw for ln in self.lines[:200]))
-            year = int(max(years)) if years else date.today().year
-            self.report.notes.append((1, f"planens år saknas i texten; tolkat som {year}"))
+        if year is None:  # the title's year, else the one given; never today's
+            from checks.importers.detect import TITLE_CHARS, YEAR_IN_TITLE
+
+            titled = YEAR_IN_TITLE.search(" ".join(ln.raw for ln in self.lines)[:TITLE_CHARS])
+            if titled is not None:
+                year = int(titled[1])
+                self.report.notes.append((1, f'året {year}: rubriken: "{titled[0].strip()}"'))
+            elif self.given_year is not None:
+                year = self.given_year
+                self.report.notes.append((1, f"året {year}: --year"))
+            else:
+                raise InputError(
+                    self.source,
+                    "planen anger inte vilket år den gäller: ingen budget, inga APT-datum och "
+                    "inget årtal i rubriken; ange året med --year",
+                    "the plan does not state its year; give it with --year",
+                    line=1,
+                )
         plan["år"] = year
         # keys in the model's order, for a readable YAML file
         order = [
@@ -442,6 +468,9 @@ def is_ils_plan(text: str) -> bool:
     return any(SG.match(line.strip()) or CG.match(line.strip()) for line in text.splitlines())
 
 
-def parse_plan(text: str, source: str) -> Imported:
-    """The text of an ILS-webb plan export → plan data, line map and import report."""
-    return _Parser(text, source).run()
+def parse_plan(
+    text: str, source: str, year: int | None = None, committee: str | None = None
+) -> Imported:
+    """The text of an ILS-webb plan export → plan data, line map and import report; `year` and
+    `committee` (given at import) only where the text does not state them."""
+    return _Parser(text, source, year, committee).run()

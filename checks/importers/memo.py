@@ -255,6 +255,13 @@ def parse_memo(lines: list[Line], source: str, head: Head) -> Imported:
     concerns = "årsrapport" if "berättelse" in what else "verksamhetsplan" if what else "annat"
     committee = COMMITTEE.search(whole)
     body_name = committee[1] if committee else head.committee
+    if body_name is None:  # "Kommunstyrelsens förslag till beslut": the body that proposes
+        for ln in lines:
+            if proposer := _BODY_PROPOSAL.match(ln.text):
+                body_name = proposer[0].split()[0][:-1]  # "Kommunstyrelsens" -> "…styrelsen"
+                note = f"nämnden: {body_name}, som lägger förslaget till beslut"
+                report.notes.append((ln.number, note))
+                break
     if body_name is None:
         raise InputError(
             source,

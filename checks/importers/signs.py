@@ -227,7 +227,8 @@ def not_stated(
     lines: list[Line], kind: str, head: Head, year: int | None, committee: str | None
 ) -> list[str]:
     """What the import was told (`--year`, `--nämnd`) that the document does not say itself:
-    no year in its title region, date or matter; no committee named anywhere in its text."""
+    no year in its title region, date or matter; no committee named as its own (in the title
+    region, on a short line or after a label: a body mentioned in prose is not its owner)."""
     from checks.importers import memo
     from checks.importers.detect import TITLE_CHARS, read_head
     from checks.importers.fields import HEAD_LABEL
@@ -249,6 +250,6 @@ def not_stated(
             and m["value"].strip()
             for line in lines
         )
-        if not (named or labelled or _BODY_NAMED.search(whole)):
+        if not (named or labelled):
             out.append("nämnd")
     return out
