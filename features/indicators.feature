@@ -120,6 +120,45 @@ Egenskap: I – Indikatorer
       När planen kontrolleras
       Så ges inget fynd I3
 
+    @I3
+    Scenario: Utan angiven riktning läses den ur KF:s årsmål "minst"
+      Givet att planens första KF-mål har indikatorn:
+        """
+        namn: Andel elever med godkända betyg
+        årsmål: 80 %
+        kf_årsmål: minst 85 %
+        periodicitet: År
+        """
+      När planen kontrolleras
+      Så ges fyndet I3 för indikatorn "Andel elever med godkända betyg"
+      Och fyndets meddelande nämner "(högre är bättre)"
+
+    @I3
+    Scenario: Utan angiven riktning läses den ur ett namn vars riktning aldrig är oviss
+      Givet att planens första KF-mål har indikatorn:
+        """
+        namn: Sjukfrånvaro bland medarbetarna
+        årsmål: 7,5
+        kf_årsmål: 6,0
+        periodicitet: Tertial
+        """
+      När planen kontrolleras
+      Så ges fyndet I3 för indikatorn "Sjukfrånvaro bland medarbetarna"
+      Och fyndets meddelande nämner "(lägre är bättre)"
+
+    @I3
+    Scenario: När riktningen inte säkert går att läsa kan regeln inte bedöma
+      Givet att planens första KF-mål har indikatorn:
+        """
+        namn: Antal besök på biblioteket
+        årsmål: 40000
+        kf_årsmål: 45000
+        periodicitet: År
+        """
+      När planen kontrolleras
+      Så ges inget fynd I3
+      Och kunde regeln I3 inte bedöma indikatorn "Antal besök på biblioteket"
+
   Regel: I4 Årsmålet är ett mål, inte en platshållare
 
     @I4

@@ -8,7 +8,13 @@ from datetime import date
 from checks.facts.base import Fact, FactBase, FactKind, Place, number, present, put_plain
 from checks.facts.process import process_facts
 from checks.facts.targets import KINDS as TEXT_KINDS
-from checks.facts.targets import budget_text_fact, direction_only, measurable, target_year
+from checks.facts.targets import (
+    budget_text_fact,
+    direction_only,
+    inferred_direction,
+    measurable,
+    target_year,
+)
 from checks.facts.text import figures, opening, target_gap, text_facts
 from checks.model import (
     Activity,
@@ -71,6 +77,7 @@ KINDS = {
             "level": "KF eller nämnd",
             "annual_target_folded": "årsmålet med gemener",
             "target_gap": "årsmålet jämfört med KF:s årsmål (kräver två tal och en riktning)",
+            "direction_basis": "varifrån riktningen är läst när planen inte anger den",
         },
     ),
     "activity": FactKind(
@@ -256,10 +263,15 @@ def _derive(
         fact["level"] = "KF" if isinstance(owner, CouncilGoal) else "nämnd"
         if "annual_target" in fact:
             fact["annual_target_folded"] = str(fact["annual_target"]).casefold()
-        if element.direction is not None:
+        direction: str | None = element.direction
+        if direction is None and (inferred := inferred_direction(element)) is not None:
+            direction, basis = inferred
+            fact["direction"] = direction
+            fact["direction_basis"] = basis
+        if direction is not None:
             gap = target_gap(element.annual_target, element.council_target)
             if gap is not None:
-                fact["target_gap"] = number(gap if element.direction == "högre" else -gap)
+                fact["target_gap"] = number(gap if direction == "högre" else -gap)
     elif isinstance(element, Activity):
         fact["level"] = "nämnd" if isinstance(owner, BoardGoal) else "enhet"
         fact["title_folded"] = element.title.casefold()

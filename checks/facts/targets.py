@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from checks.documents import DecisionMemo
 from checks.facts.base import Fact, FactBase, FactKind, Place, present
 from checks.facts.labels import clip
-from checks.model import Path
+from checks.model import Indicator, Path
 
 KINDS = {
     "budget_text": FactKind(
@@ -182,3 +182,30 @@ def memo_budget_fact(base: FactBase, kind: str, doc: DecisionMemo, order: int, a
         budget_text_fact(
             base, kind, ("tjänsteutlåtandet", "the decision memo"), texts, doc.excerpt, order, at
         )
+
+
+# Where an indicator's direction can safely be read when the plan does not state it: the KF
+# target's own bound ("minst 90 %" = higher is better, "högst 5 dagar" = lower), else words of
+# the indicator's name whose direction is never in doubt. Anything else stays unknown (not judged).
+_HIGHER_BOUND = re.compile(r"^\s*(?:minst|lägst|över|mer än|>=|≥|>)", re.IGNORECASE)
+_LOWER_BOUND = re.compile(r"^\s*(?:högst|max(?:imalt)?|under|mindre än|<=|≤|<)", re.IGNORECASE)
+_HIGHER_NAME = re.compile(r"nöjd|nöjdhet|\bNKI\b|\bNMI\b|förtroende|trygghet", re.IGNORECASE)
+_LOWER_NAME = re.compile(
+    r"sjukfrånvaro|väntetid|kötid|handläggningstid|klagomål|olyck|skador", re.IGNORECASE
+)
+
+
+def inferred_direction(indicator: Indicator) -> tuple[str, str] | None:
+    """("högre"|"lägre", what it was read from) for an indicator without a stated direction."""
+    council = str(indicator.council_target or "")
+    if _HIGHER_BOUND.match(council):
+        return "högre", f'KF:s årsmål "{council}"'
+    if _LOWER_BOUND.match(council):
+        return "lägre", f'KF:s årsmål "{council}"'
+    name = str(indicator.name or "")
+    higher, lower = _HIGHER_NAME.search(name), _LOWER_NAME.search(name)
+    if higher and not lower:
+        return "högre", f'indikatorns namn ("{higher[0]}")'
+    if lower and not higher:
+        return "lägre", f'indikatorns namn ("{lower[0]}")'
+    return None
