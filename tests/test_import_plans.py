@@ -276,3 +276,25 @@ def test_a_target_label_that_ends_the_text_is_not_read_as_empty() -> None:
     assert first["målvärde"] == ""  # the goal after it shows nothing more came: empty
     assert "målvärde" not in last  # its value may stand after the cut: nothing is said
     assert "Målvärde sist i texten" in dict(imported.report.notes)[5]
+
+
+def test_a_plan_excerpt_that_stops_before_its_goals_is_read_as_far_as_it_goes() -> None:
+    """Issue 10: excerpts are normal. A plan whose text stops (mid-sentence) before its goals
+    is read with what it shows, its goal rules "kunde inte bedömas"; the same plan ending
+    whole without goals is refused, naming the line."""
+    from checks.importers import import_file
+    from checks.loading import InputError
+
+    cut = (
+        "Verksamhetsplan 2026 för Fritidsnämnden\n"
+        "1 Inledning\n"
+        "Nämnden ansvarar för idrottshallar, badhus och fritidsgårdar i kommunen och för\n"
+    )
+    imported = import_file(cut.encode(), "plan.txt")
+    assert imported.data["utdrag"] is True
+    assert imported.data["nämndmål"] == []
+    assert any("når inte planens mål" in note for _, note in imported.report.notes)
+    whole = cut.replace("i kommunen och för\n", "i kommunen.\n")
+    with pytest.raises(InputError) as info:
+        import_file(whole.encode(), "plan.txt")
+    assert "hittade inga nämndmål" in info.value.message_sv and info.value.line == 1

@@ -243,7 +243,10 @@ def _read(kind: str, text: str, source: str, head: Any) -> Imported:
     from checks.importers.text import normalise
 
     if kind == "verksamhetsplan":  # a plan outside the ILS-webb 2008-2012 layout
-        return plans.parse_plan_text(normalise(text, (*HEADINGS, *plans.HEADINGS)), source, head)
+        from checks.importers.detect import excerpt_reason
+
+        lines = normalise(text, (*HEADINGS, *plans.HEADINGS))
+        return plans.parse_plan_text(lines, source, head, excerpt_reason(text, lines))
     if kind == "internkontrollplan":
         return controls.parse_control_plan(
             normalise(text, (*HEADINGS, *controls.HEADINGS)), source, head

@@ -87,6 +87,8 @@ def _heading_rest(match: re.Match[str]) -> str | None:
 
 
 class _Reader:
+    excerpt: tuple[int, str] | None = None  # (line, why) when the text stops before the plan
+
     def __init__(self, source: str, head: Head) -> None:
         self.source = source
         self.head = head
@@ -404,7 +406,11 @@ class _Reader:
         self.close()
         first = lines[0].number if lines else 1
         if not self.goals and not self.plan_commitments and not self.run_on:
-            raise self.nothing_read(first)
+            if self.excerpt is None:
+                raise self.nothing_read(first)
+            self.report.notes.append(
+                (self.excerpt[0], "texten når inte planens mål: läst så långt den går")
+            )
         committee = self.committee(first)
         self.take_run_on(committee)
         if self.toc_lines:
@@ -415,8 +421,8 @@ class _Reader:
                 )
             )
         self.drop_untitled()
-        if not self.goals and not self.plan_commitments:
-            raise self.nothing_read(first, committee)
+        if not self.goals and not self.plan_commitments and (self.excerpt is None or self.run_on):
+            raise self.nothing_read(first, committee)  # goal lists of other committees: ask
         data: dict[str, Any] = {
             "dokument": "verksamhetsplan",
             "år": self.head.year,
@@ -508,7 +514,13 @@ class _Reader:
                 )
 
 
-def parse_plan_text(lines: list[Line], source: str, head: Head) -> Imported:
+def parse_plan_text(
+    lines: list[Line], source: str, head: Head, excerpt: tuple[int, str] | None = None
+) -> Imported:
     """A plan's normalised lines → a `verksamhetsplan` (year from `head.year`, which the caller
-    always sets; committee from `head.committee` or the text, else an `InputError`)."""
-    return _Reader(source, head).run(lines)
+    always sets; committee from `head.committee` or the text, else an `InputError`). An
+    `excerpt` whose text stops before the plan's goals is read as far as it goes (the goals
+    are then "kunde inte bedömas"); a whole text without goals is refused."""
+    reader = _Reader(source, head)
+    reader.excerpt = excerpt
+    return reader.run(lines)
