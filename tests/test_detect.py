@@ -8,20 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from bench.corpus import PREFIX, expected_kind
 from checks.importers import HEADINGS, import_file
 from checks.importers.detect import decide, read_head
 from checks.importers.text import normalise
 from checks.loading import InputError
 from tests.conftest import corpus_names, corpus_path
 
-PREFIX = {
-    "vp": "verksamhetsplan",
-    "ikplan": "internkontrollplan",
-    "rov": "riskanalys",
-    "tertial": "tertialrapport",
-    "arsrapport": "årsrapport",
-    "memo": "tjänsteutlåtande",
-}
 # Cover memos whose excerpt shows only the memo, not the plan it carries: read as what the text
 # shows, a memo, not as the file is labelled.
 READ_OTHERWISE = {
@@ -106,7 +99,7 @@ def test_every_corpus_file_is_recognised_and_no_year_is_invented(name: str) -> N
     path = corpus_path(name)
     lines = normalise(path.read_text(encoding="utf-8"), HEADINGS)
     kind, _ = decide(lines)
-    assert kind == READ_OTHERWISE.get(path.name, PREFIX[path.name.split("-")[0]])
+    assert kind == READ_OTHERWISE.get(path.name, expected_kind(path.name))
     head = read_head(lines, kind)
     about = int(path.stem.split("-")[2])  # the year the document is about, by the file's name
     assert head.year in (None, about), (head.year, head.year_reason)
