@@ -254,8 +254,9 @@ def depends_on_absence(
 
 
 # The fields by which a condition says which documents it is about (not what is wrong in them):
-# which document (`doc`), whose (`level`: a unit's or the board's own), about what (`concerns`).
-SCOPE_FIELDS = frozenset({"doc", "level", "concerns"})
+# which document (`doc`), whose (`level`: a unit's or the board's own), about what (`concerns`),
+# which kind of risk analysis (`analysis`: internal control's ROV or a crisis RSA).
+SCOPE_FIELDS = frozenset({"doc", "level", "concerns", "analysis"})
 
 
 def scope(expr: Any) -> dict[str, Any]:

@@ -22,6 +22,12 @@ Egenskap: R – Riskanalys och intern kontroll
       Så ges inget fynd R1
 
     @R1
+    Scenario: En risk- och sårbarhetsanalys för krisberedskapen är inte den riskanalys nämnden kräver
+      Givet att riskanalysens fält analystyp är rsa
+      När akten kontrolleras
+      Så ges fyndet R1 för akten
+
+    @R1
     Scenario: En akt utan riskanalys när nämnden inte kräver någon håller
       Givet att akten saknar riskanalysen
       Och att planens fält inriktningsmål[2].mål[1].nämndmål[1].aktiviteter[1] saknas
@@ -48,6 +54,15 @@ Egenskap: R – Riskanalys och intern kontroll
     Scenario: Risker bedömda på skalan och rätt räknade håller
       När akten kontrolleras
       Så ges inget fynd R2
+
+    @R2
+    Scenario: En risk- och sårbarhetsanalys bedöms på sin egen skala, inte internkontrollens
+      Givet att riskanalysens fält analystyp är rsa
+      Och att riskanalysens fält risker[2].sannolikhet är 5
+      Och att riskanalysens fält risker[2].riskvärde är 20
+      När akten kontrolleras
+      Så ges inget fynd R2
+      Och regeln R2 är inte tillämplig
 
   Regel: R3 En risk över tröskeln har en kontroll eller en motiverad acceptans
 

@@ -114,7 +114,10 @@ def derive(
                 "unit": dossier.unit,
                 "documents": len(kinds),
                 "has_plan": "verksamhetsplan" in kinds,
-                "has_risk_analysis": "riskanalys" in kinds,
+                # a crisis-preparedness analysis (RSA, LEH) is not internal control's ROV (R10)
+                "has_risk_analysis": "riskanalys" in kinds
+                and getattr(dossier.documents["riskanalys"].document, "analysis_kind", None)
+                != "rsa",
                 "has_control_plan": "internkontrollplan" in kinds,
                 "has_memo": "tjänsteutlåtande" in kinds,
                 "has_annual_report": "årsrapport" in kinds,

@@ -16,6 +16,7 @@ KINDS = {
             "computed_value": "sannolikhet × konsekvens",
             "value": "riskvärdet (beräknat, annars angivet)",
             "value_diff": "angivet riskvärde minus sannolikhet × konsekvens",
+            "analysis": "rov eller rsa: vilken sorts analys risken hör till",
         },
     ),
 }
@@ -32,6 +33,7 @@ def risk_analysis_facts(base: FactBase, kind: str, doc: RiskAnalysis, order: int
     for i, risk in enumerate(doc.risks, start=1):
         ref, place = element_place(kind, "risk", risk, ("risker", i - 1), order + i, None)
         fact = put_plain({"kind": "risk", "ref": ref}, risk)
+        fact["analysis"] = "rsa" if doc.analysis_kind == "rsa" else "rov"
         computed = None
         if risk.likelihood is not None and risk.consequence is not None:
             computed = risk.likelihood * risk.consequence
