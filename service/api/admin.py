@@ -1,0 +1,184 @@
+"""The rule catalogue, the organisation tree, the audit trail and users."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify
+from flask_openapi3.blueprint import APIBlueprint
+from flask_openapi3.models.tag import Tag
+from sqlalchemy import func, select
+
+from service import audit
+from service.api.common import SECURITY, checker, db
+from service.api.schemas import RoleBody, UnitBody, UserBody, UserPath
+from service.auth import hash_password, require_role, require_user
+from service.db import AuditEntry, OrgUnit, User
+from service.errors import ApiError, not_found
+
+admin_bp = APIBlueprint(
+    "admin",
+    __name__,
+    url_prefix="/api/v1",
+    abp_tags=[Tag(name="administration")],
+    abp_security=SECURITY,
+)
+
+LEVEL_ABOVE = {
+    "nämnd": None,
+    "förvaltning": "nämnd",
+    "avdelning": "förvaltning",
+    "enhet": ("förvaltning", "avdelning"),
+}
+
+
+@admin_bp.get("/catalogue")
+def get_catalogue() -> Response:
+    require_user()
+    catalogue = checker().catalogue
+    return jsonify(
+        {
+            "version": catalogue.version,
+            "hash": catalogue.content_hash,
+            "rules": [c.rule.model_dump(mode="json") for c in catalogue.rules],
+        }
+    )
+
+
+@admin_bp.get("/organisation")
+def get_organisation() -> Response:
+    require_user()
+    units = db().execute(select(OrgUnit).order_by(OrgUnit.id)).scalars().all()
+    return jsonify(
+        {
+            "units": [
+                {"id": u.id, "name": u.name, "level": u.level, "parent": u.parent_id} for u in units
+            ]
+        }
+    )
+
+
+@admin_bp.post("/organisation")
+def post_unit(body: UnitBody) -> tuple[Response, int]:
+    admin = require_role("admin")
+    parent = db().get(OrgUnit, body.parent_id) if body.parent_id is not None else None
+    above = LEVEL_ABOVE[body.level]
+    if body.parent_id is not None and parent is None:
+        raise ApiError(
+            422,
+            "Ogiltig begäran",
+            "överordnad enhet finns inte",
+            [{"path": "parent_id", "message": "finns inte"}],
+        )
+    parent_level = parent.level if parent is not None else None
+    allowed = above if isinstance(above, tuple) else (above,)
+    if parent_level not in allowed:
+        raise ApiError(
+            422,
+            "Ogiltig begäran",
+            f"en {body.level} ligger under {' eller '.join(str(a) for a in allowed)}",
+            [{"path": "parent_id", "message": "fel nivå"}],
+        )
+    taken = (
+        db()
+        .execute(
+            select(func.count())
+            .select_from(OrgUnit)
+            .where(OrgUnit.name == body.name, OrgUnit.parent_id == body.parent_id)
+        )
+        .scalar_one()
+    )
+    if taken:
+        raise ApiError(409, "Konflikt", f'"{body.name}" finns redan där')
+    unit = OrgUnit(name=body.name, level=body.level, parent_id=body.parent_id)
+    db().add(unit)
+    db().flush()
+    audit.append(
+        db(),
+        admin.username,
+        "unit_created",
+        f"unit:{unit.id}",
+        {"name": unit.name, "level": unit.level, "parent": unit.parent_id},
+    )
+    db().commit()
+    return jsonify(
+        {"id": unit.id, "name": unit.name, "level": unit.level, "parent": unit.parent_id}
+    ), 201
+
+
+@admin_bp.get("/audit")
+def get_audit() -> Response:
+    require_role("revisor", "admin")
+    entries = db().execute(select(AuditEntry).order_by(AuditEntry.id)).scalars().all()
+    check = audit.verify(db())
+    return jsonify(
+        {
+            "verified": check.ok,
+            "problems": check.problems,
+            "entries": [
+                {
+                    "id": e.id,
+                    "at": e.at.isoformat(),
+                    "actor": e.actor,
+                    "action": e.action,
+                    "subject": e.subject,
+                    "details": e.details,
+                    "hash": e.hash,
+                }
+                for e in entries
+            ],
+        }
+    )
+
+
+@admin_bp.post("/users")
+def post_user(body: UserBody) -> tuple[Response, int]:
+    admin = require_role("admin")
+    if (
+        db()
+        .execute(select(func.count()).select_from(User).where(User.username == body.username))
+        .scalar_one()
+    ):
+        raise ApiError(409, "Konflikt", f'användaren "{body.username}" finns redan')
+    if body.org_unit_id is not None and db().get(OrgUnit, body.org_unit_id) is None:
+        raise ApiError(
+            422,
+            "Ogiltig begäran",
+            "enheten finns inte",
+            [{"path": "org_unit_id", "message": "finns inte"}],
+        )
+    user = User(
+        username=body.username,
+        password_hash=hash_password(body.password),
+        role=body.role,
+        org_unit_id=body.org_unit_id,
+    )
+    db().add(user)
+    db().flush()
+    audit.append(
+        db(),
+        admin.username,
+        "user_created",
+        f"user:{user.username}",
+        {"role": user.role, "unit": user.org_unit_id},
+    )
+    db().commit()
+    return jsonify({"id": user.id, "username": user.username, "role": user.role}), 201
+
+
+@admin_bp.patch("/users/<int:user_id>")
+def patch_user(path: UserPath, body: RoleBody) -> Response:
+    admin = require_role("admin")
+    user = db().get(User, path.user_id)
+    if user is None:
+        raise not_found("användaren")
+    old = user.role
+    user.role = body.role
+    user.org_unit_id = body.org_unit_id
+    audit.append(
+        db(),
+        admin.username,
+        "role_changed",
+        f"user:{user.username}",
+        {"from": old, "to": body.role, "unit": body.org_unit_id},
+    )
+    db().commit()
+    return jsonify({"id": user.id, "username": user.username, "role": user.role})

@@ -1,0 +1,124 @@
+"""What the API's blueprints share: the request's session and checker, the security requirement,
+the accepted media types, problem helpers, serialisers and the visibility lookups."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import current_app, g
+from sqlalchemy.orm import Session
+
+from checks.checker import Checker
+from checks.loading import InputError
+from service import store
+from service.auth import require_user
+from service.db import CheckRun, Decision, DocumentVersion, FindingRow
+from service.errors import ApiError, not_found
+
+SECURITY: list[dict[str, list[str]]] = [{"token": []}, {"session": []}]
+MEDIA_TYPES = {
+    "application/yaml": ".yaml",
+    "application/x-yaml": ".yaml",
+    "text/yaml": ".yaml",
+    "application/json": ".json",
+    "text/plain": ".txt",
+    "application/pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+}
+
+
+def db() -> Session:
+    session: Session = g.db
+    return session
+
+
+def checker() -> Checker:
+    found: Checker = current_app.extensions["styrkoll_get_checker"]()
+    return found
+
+
+def input_problem(exc: InputError) -> ApiError:
+    """A document the client sent that cannot be used: 422 with the Swedish message and place."""
+    error: dict[str, Any] = {"message": exc.message_sv}
+    if exc.path:
+        error["path"] = exc.path
+    if exc.line is not None:
+        error["line"] = exc.line
+    return ApiError(422, "Ogiltigt dokument", exc.render("sv"), [error])
+
+
+def iso(value: datetime) -> str:
+    """UTC, the same on SQLite (which drops the zone) and PostgreSQL."""
+    aware = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.isoformat()
+
+
+def version_json(v: DocumentVersion) -> dict[str, Any]:
+    return {
+        "id": v.id,
+        "unit": v.series.unit_id,
+        "year": v.series.year,
+        "kind": v.series.kind,
+        "version": v.version,
+        "filename": v.filename,
+        "media_type": v.media_type,
+        "sha256": v.content_hash,
+        "uploaded_by": v.uploaded_by,
+        "uploaded_at": iso(v.uploaded_at),
+        "given_year": v.given_year,  # what the uploader gave, for a document that does not say
+        "given_committee": v.given_committee,
+    }
+
+
+def finding_json(f: FindingRow, status: str = "active") -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "run": f.run_id,
+        "fingerprint": f.fingerprint,
+        "rule_id": f.rule_id,
+        "severity": f.severity,
+        "message": f.message,
+        "element": f.element,
+        "path": f.path,
+        "line": f.line,
+        "change": f.change,
+        "first_seen_at": iso(f.first_seen_at),
+        "status": status,
+    }
+
+
+def decision_json(d: Decision) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "series": d.series_id,
+        "fingerprint": d.fingerprint,
+        "kind": d.kind,
+        "text": d.text,
+        "expires": d.expires.isoformat() if d.expires else None,
+        "requested_by": d.requested_by,
+        "approved_by": d.approved_by,
+        "state": d.state,
+    }
+
+
+def visible_version(version_id: int) -> DocumentVersion:
+    user = require_user()
+    version = db().get(DocumentVersion, version_id)
+    if version is None or not store.can_read(db(), user, version.series.unit_id):
+        raise not_found("versionen")
+    return version
+
+
+def visible_finding(finding_id: int) -> tuple[FindingRow, DocumentVersion]:
+    user = require_user()
+    row = db().get(FindingRow, finding_id)
+    if row is None:
+        raise not_found("fyndet")
+    run = db().get(CheckRun, row.run_id)
+    assert run is not None
+    version = db().get(DocumentVersion, run.version_id)
+    assert version is not None
+    if not store.can_read(db(), user, version.series.unit_id):
+        raise not_found("fyndet")
+    return row, version

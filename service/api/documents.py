@@ -1,0 +1,190 @@
+"""Uploads, versions, originals, diffs, runs and the stateless self-check."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+from flask_openapi3.blueprint import APIBlueprint
+from flask_openapi3.models.tag import Tag
+from sqlalchemy import select
+
+from checks.dossier import single
+from checks.loading import InputError
+from checks.report import result_dict
+from service import store
+from service.api.common import (
+    MEDIA_TYPES,
+    SECURITY,
+    checker,
+    db,
+    finding_json,
+    input_problem,
+    iso,
+    version_json,
+    visible_version,
+)
+from service.api.schemas import (
+    CheckQuery,
+    DiffQuery,
+    DocumentsQuery,
+    RunPath,
+    UploadQuery,
+    VersionPath,
+)
+from service.auth import require_user
+from service.db import CheckRun, DocumentSeries, DocumentVersion, OrgUnit
+from service.errors import ApiError, forbidden, not_found
+
+docs_bp = APIBlueprint(
+    "documents",
+    __name__,
+    url_prefix="/api/v1",
+    abp_tags=[Tag(name="dokument")],
+    abp_security=SECURITY,
+)
+
+
+def _committee(query: UploadQuery | CheckQuery) -> str | None:
+    return " ".join(query.committee.split()) if query.committee else None
+
+
+@docs_bp.post("/documents")
+def post_document(query: UploadQuery) -> tuple[Response, int]:
+    user = require_user()
+    unit = db().get(OrgUnit, query.unit)
+    if unit is None or not store.can_read(db(), user, unit.id):
+        raise not_found("enheten")
+    if user.role != "enhet" or user.org_unit_id != unit.id:
+        raise forbidden("bara enhetens egna användare laddar upp enhetens dokument")
+    media = (request.mimetype or "").lower()
+    if media not in MEDIA_TYPES:
+        raise ApiError(
+            415,
+            "Fel innehållstyp",
+            f'"{media or "(ingen)"}" stöds inte; skicka YAML, JSON, text, PDF eller Word',
+        )
+    raw = request.get_data(cache=False)
+    if not raw:
+        raise ApiError(422, "Ogiltigt dokument", "begäran har ingen kropp")
+    filename = query.filename or f"dokument{MEDIA_TYPES[media]}"
+    if not filename.lower().endswith(MEDIA_TYPES[media]):
+        filename += MEDIA_TYPES[media]
+    try:
+        upload = store.store_version(
+            db(), checker(), user, unit, raw, filename, media, query.year, _committee(query)
+        )
+    except InputError as exc:
+        db().rollback()
+        raise input_problem(exc) from None
+    db().commit()
+    return jsonify(
+        {
+            "version": version_json(upload.version),
+            "run": upload.run.id,
+            "findings": [finding_json(f) for f in upload.findings],
+            "resolved": [finding_json(f) for f in upload.resolved],
+        }
+    ), 201
+
+
+@docs_bp.get("/documents")
+def get_documents(query: DocumentsQuery) -> Response:
+    user = require_user()
+    stmt = select(DocumentVersion).join(DocumentSeries)
+    units = store.readable_units(db(), user)
+    if units is not None:
+        stmt = stmt.where(DocumentSeries.unit_id.in_(units))
+    if query.unit is not None:
+        stmt = stmt.where(DocumentSeries.unit_id == query.unit)
+    if query.year is not None:
+        stmt = stmt.where(DocumentSeries.year == query.year)
+    if query.kind is not None:
+        stmt = stmt.where(DocumentSeries.kind == query.kind)
+    rows = db().execute(stmt.order_by(DocumentVersion.id)).scalars().all()
+    return jsonify({"versions": [version_json(v) for v in rows]})
+
+
+@docs_bp.get("/documents/<int:version_id>")
+def get_document(path: VersionPath) -> Response:
+    version = visible_version(path.version_id)
+    runs = (
+        db()
+        .execute(select(CheckRun).where(CheckRun.version_id == version.id).order_by(CheckRun.id))
+        .scalars()
+        .all()
+    )
+    return jsonify({**version_json(version), "runs": [r.id for r in runs]})
+
+
+@docs_bp.get("/documents/<int:version_id>/original")
+def get_original(path: VersionPath) -> Response:
+    version = visible_version(path.version_id)
+    response = Response(version.original, mimetype=version.media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{version.filename}"'
+    return response
+
+
+@docs_bp.get("/documents/<int:version_id>/diff")
+def get_diff(path: VersionPath, query: DiffQuery) -> Response:
+    version = visible_version(path.version_id)
+    older = (
+        visible_version(query.against)
+        if query.against is not None
+        else store.previous_version(db(), version)
+    )
+    if older is not None and older.series_id != version.series_id:
+        raise ApiError(422, "Ogiltig begäran", "versionerna hör till olika dokument")
+    now = {f.fingerprint: f for f in store.findings_of(db(), store.latest_run(db(), version.id))}
+    then = (
+        {f.fingerprint: f for f in store.findings_of(db(), store.latest_run(db(), older.id))}
+        if older is not None
+        else {}
+    )
+    return jsonify(
+        {
+            "version": version.id,
+            "against": older.id if older is not None else None,
+            "new": [finding_json(f) for fp, f in now.items() if fp not in then],
+            "persisting": [finding_json(f) for fp, f in now.items() if fp in then],
+            "resolved": [finding_json(f) for fp, f in then.items() if fp not in now],
+        }
+    )
+
+
+@docs_bp.get("/runs/<int:run_id>")
+def get_run(path: RunPath) -> Response:
+    run = db().get(CheckRun, path.run_id)
+    if run is None:
+        raise not_found("körningen")
+    version = visible_version(run.version_id)
+    return jsonify(
+        {
+            "id": run.id,
+            "version": version.id,
+            "catalogue_version": run.catalogue_version,
+            "catalogue_hash": run.catalogue_hash,
+            "input_hash": run.input_hash,
+            "duration_ms": run.duration_ms,
+            "outcomes": run.outcomes,
+            "created_at": iso(run.created_at),
+            "findings": [finding_json(f) for f in store.findings_of(db(), run)],
+        }
+    )
+
+
+@docs_bp.post("/checks")
+def post_check(query: CheckQuery) -> Response:
+    """Stateless self-check: the document is checked and nothing is stored."""
+    require_user()
+    media = (request.mimetype or "").lower()
+    if media not in MEDIA_TYPES:
+        raise ApiError(415, "Fel innehållstyp", f'"{media or "(ingen)"}" stöds inte')
+    filename = query.filename
+    if not filename.lower().endswith(MEDIA_TYPES[media]):
+        filename += MEDIA_TYPES[media]
+    try:
+        loaded = store.parse_upload(
+            request.get_data(cache=False), filename, query.year, _committee(query)
+        )
+    except InputError as exc:
+        raise input_problem(exc) from None
+    return jsonify(result_dict(checker().check(single(loaded))))
