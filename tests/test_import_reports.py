@@ -392,3 +392,18 @@ def test_what_the_corpus_reports_state_and_lost_is_said(
     # none of these excerpts states a net budget or a net outcome: nothing may be filled in
     assert "budget_netto" not in economy and "utfall_netto" not in economy
     assert imported.data.get("åtaganden", []) == []
+
+
+def test_a_report_that_names_its_unit_is_the_units_not_the_committees() -> None:
+    """An `Enhet:` label makes the report a unit's (F5 then asks it for APT and the rest)."""
+    from checks.importers import import_file
+
+    text = (
+        "Verksamhetsberättelse 2025\n"
+        "Nämnd: Kulturnämnden\n"
+        "Enhet: Stadsbiblioteket\n"
+        "Sammanfattning\n"
+        "Året präglades av ombyggnaden av barnavdelningen.\n"
+    )
+    imported = import_file(text.encode(), "vb.txt")
+    assert (imported.data["nämnd"], imported.data["enhet"]) == ("Kulturnämnden", "Stadsbiblioteket")

@@ -22,6 +22,7 @@ from checks.facts.followup_text import any_sign
 from checks.importers import Imported, ImportReport
 from checks.importers.detect import read_head
 from checks.importers.economy import NET, EconomyReader, rounded, sentences, short
+from checks.importers.fields import HEAD_LABEL
 from checks.importers.text import Head, Line, join_lines
 from checks.loading import InputError, SourceMap
 
@@ -344,8 +345,16 @@ def parse_report(lines: list[Line], source: str, head: Head, kind: str) -> Impor
     smap.lines.update({(): first, ("dokument",): first, ("år",): head.year_line or first})
     if head.administration:
         data["förvaltning"] = head.administration
-    data["enhet"] = head.unit or committee
-    if not head.unit:
+    unit = head.unit or next(
+        (
+            m["value"].strip()
+            for line in lines[:80]
+            if (m := HEAD_LABEL.match(line.text)) and m["label"] == "Enhet" and m["value"].strip()
+        ),
+        None,
+    )
+    data["enhet"] = unit or committee
+    if not unit:
         notes.append((first, f'rapporten gäller hela "{committee}"; enhet är nämnden'))
     if kind == "tertialrapport":
         data["tertial"], smap.lines[("tertial",)] = _tertial(lines, source, notes)
