@@ -102,6 +102,8 @@ def target_year(texts: Iterable[str | None], plan_year: int) -> tuple[int, str] 
 
 def saving_quote(text: str) -> str | None:
     """The first unspecified saving a text states, with a few words around it."""
+    if not any(w in text for w in ("spar", "Spar", "SPAR", "effektivis", "Effektivis")):
+        return None  # a cheap test before the pattern: every saving word holds one of these
     m = _SAVING.search(text)
     if m is None:
         return None
