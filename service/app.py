@@ -22,7 +22,6 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 from flask_openapi3.models.info import Info
-from flask_openapi3.openapi import OpenAPI
 from pydantic import ValidationError
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -31,6 +30,7 @@ from werkzeug.exceptions import HTTPException
 
 from checks.checker import Checker
 from checks.loading import error_text
+from service.api import ApiApp, Problem, register
 from service.errors import ApiError
 
 LOG = logging.getLogger("styrkoll.requests")
@@ -91,13 +91,14 @@ def _validation_problem(exc: ValidationError) -> Response:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """The application; `test_config` may set `INSTANCE_PATH` (else `instance_dir()`)."""
     instance = Path((test_config or {}).get("INSTANCE_PATH") or instance_dir()).resolve()
-    app = OpenAPI(
+    app = ApiApp(
         __name__,
         instance_path=str(instance),
         info=Info(title="Styrkoll API", version="1"),
         doc_prefix="/api/v1",
         doc_url="/openapi.json",
         validation_error_status=422,
+        validation_error_model=Problem,
         validation_error_callback=_validation_problem,
         security_schemes={
             "token": {"type": "http", "scheme": "bearer"},
@@ -218,8 +219,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         return ApiError(500, "Internt fel", "felet är loggat med begärans id").response(
             g.get("request_id", "")
         )
-
-    from service.api import register
 
     register(app)
     return app

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify
+from flask import Response
 from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
 from sqlalchemy import func, select
 
 from service import audit
-from service.api.common import SECURITY, checker, db
-from service.api.schemas import RoleBody, UnitBody, UserBody, UserPath
+from service.api.common import SECURITY, checker, db, ok, responses
+from service.api.schemas import (
+    AuditOut,
+    CatalogueOut,
+    OrganisationOut,
+    RoleBody,
+    UnitBody,
+    UnitOut,
+    UserBody,
+    UserOut,
+    UserPath,
+)
 from service.auth import hash_password, require_role, require_user
 from service.db import AuditEntry, OrgUnit, User
 from service.errors import ApiError, not_found
@@ -30,34 +40,37 @@ LEVEL_ABOVE = {
 }
 
 
-@admin_bp.get("/catalogue")
+@admin_bp.get("/catalogue", responses=responses(CatalogueOut, 401))
 def get_catalogue() -> Response:
+    """Regelkatalogen tjänsten kontrollerar mot."""
     require_user()
     catalogue = checker().catalogue
-    return jsonify(
-        {
-            "version": catalogue.version,
-            "hash": catalogue.content_hash,
-            "rules": [c.rule.model_dump(mode="json") for c in catalogue.rules],
-        }
+    return ok(
+        CatalogueOut(
+            version=catalogue.version,
+            hash=catalogue.content_hash,
+            rules=[c.rule for c in catalogue.rules],
+        )
     )
 
 
-@admin_bp.get("/organisation")
+@admin_bp.get("/organisation", responses=responses(OrganisationOut, 401))
 def get_organisation() -> Response:
+    """Organisationens enheter."""
     require_user()
     units = db().execute(select(OrgUnit).order_by(OrgUnit.id)).scalars().all()
-    return jsonify(
-        {
-            "units": [
-                {"id": u.id, "name": u.name, "level": u.level, "parent": u.parent_id} for u in units
-            ]
-        }
+    return ok(OrganisationOut(units=[_unit_out(u) for u in units]))
+
+
+def _unit_out(u: OrgUnit) -> UnitOut:
+    return UnitOut.model_validate(
+        {"id": u.id, "name": u.name, "level": u.level, "parent": u.parent_id}
     )
 
 
-@admin_bp.post("/organisation")
-def post_unit(body: UnitBody) -> tuple[Response, int]:
+@admin_bp.post("/organisation", responses=responses(UnitOut, 401, 403, 409, 413, 422, status=201))
+def post_unit(body: UnitBody) -> Response:
+    """Lägg till en enhet i organisationen (admin)."""
     admin = require_role("admin")
     parent = db().get(OrgUnit, body.parent_id) if body.parent_id is not None else None
     above = LEVEL_ABOVE[body.level]
@@ -99,38 +112,40 @@ def post_unit(body: UnitBody) -> tuple[Response, int]:
         {"name": unit.name, "level": unit.level, "parent": unit.parent_id},
     )
     db().commit()
-    return jsonify(
-        {"id": unit.id, "name": unit.name, "level": unit.level, "parent": unit.parent_id}
-    ), 201
+    return ok(_unit_out(unit), 201)
 
 
-@admin_bp.get("/audit")
+@admin_bp.get("/audit", responses=responses(AuditOut, 401, 403))
 def get_audit() -> Response:
+    """Granskningsloggen och om dess kedja håller (revisor, admin)."""
     require_role("revisor", "admin")
     entries = db().execute(select(AuditEntry).order_by(AuditEntry.id)).scalars().all()
     check = audit.verify(db())
-    return jsonify(
-        {
-            "verified": check.ok,
-            "problems": check.problems,
-            "entries": [
-                {
-                    "id": e.id,
-                    "at": e.at.isoformat(),
-                    "actor": e.actor,
-                    "action": e.action,
-                    "subject": e.subject,
-                    "details": e.details,
-                    "hash": e.hash,
-                }
-                for e in entries
-            ],
-        }
+    return ok(
+        AuditOut.model_validate(
+            {
+                "verified": check.ok,
+                "problems": check.problems,
+                "entries": [
+                    {
+                        "id": e.id,
+                        "at": e.at.isoformat(),
+                        "actor": e.actor,
+                        "action": e.action,
+                        "subject": e.subject,
+                        "details": e.details,
+                        "hash": e.hash,
+                    }
+                    for e in entries
+                ],
+            }
+        )
     )
 
 
-@admin_bp.post("/users")
-def post_user(body: UserBody) -> tuple[Response, int]:
+@admin_bp.post("/users", responses=responses(UserOut, 401, 403, 409, 413, 422, status=201))
+def post_user(body: UserBody) -> Response:
+    """Skapa en användare (admin)."""
     admin = require_role("admin")
     if (
         db()
@@ -161,11 +176,12 @@ def post_user(body: UserBody) -> tuple[Response, int]:
         {"role": user.role, "unit": user.org_unit_id},
     )
     db().commit()
-    return jsonify({"id": user.id, "username": user.username, "role": user.role}), 201
+    return ok(_user_out(user), 201)
 
 
-@admin_bp.patch("/users/<int:user_id>")
+@admin_bp.patch("/users/<int:user_id>", responses=responses(UserOut, 401, 403, 404, 413, 422))
 def patch_user(path: UserPath, body: RoleBody) -> Response:
+    """Ändra en användares roll och enhet (admin)."""
     admin = require_role("admin")
     user = db().get(User, path.user_id)
     if user is None:
@@ -181,4 +197,8 @@ def patch_user(path: UserPath, body: RoleBody) -> Response:
         {"from": old, "to": body.role, "unit": body.org_unit_id},
     )
     db().commit()
-    return jsonify({"id": user.id, "username": user.username, "role": user.role})
+    return ok(_user_out(user))
+
+
+def _user_out(user: User) -> UserOut:
+    return UserOut.model_validate({"id": user.id, "username": user.username, "role": user.role})

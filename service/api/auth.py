@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify, session
+from flask import Response, current_app, session
 from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
 
 from service import audit
-from service.api.common import SECURITY, db
-from service.api.schemas import LoginBody
+from service.api.common import SECURITY, db, ok, responses
+from service.api.schemas import LoginBody, LoginOut, StatusOut, TokenOut
 from service.auth import login, new_token, require_user
 
 auth_bp = APIBlueprint(
@@ -16,27 +16,30 @@ auth_bp = APIBlueprint(
 )
 
 
-@auth_bp.post("/login")
+@auth_bp.post("/login", responses=responses(LoginOut, 401, 413, 422, 429))
 def post_login(body: LoginBody) -> Response:
+    """Logga in med användarnamn och lösenord: en session och dess CSRF-token."""
     result = login(current_app, db(), body.username, body.password)
     audit.append(db(), body.username, "login", f"user:{body.username}")
     db().commit()
-    return jsonify(result)
+    return ok(LoginOut.model_validate(result))
 
 
-@auth_bp.post("/logout")
+@auth_bp.post("/logout", security=SECURITY, responses=responses(StatusOut, 401, 403))
 def post_logout() -> Response:
+    """Logga ut."""
     user = require_user()
     session.clear()
     audit.append(db(), user.username, "logout", f"user:{user.username}")
     db().commit()
-    return jsonify({"status": "utloggad"})
+    return ok(StatusOut(status="utloggad"))
 
 
-@auth_bp.post("/tokens", security=SECURITY)
-def post_token() -> tuple[Response, int]:
+@auth_bp.post("/tokens", security=SECURITY, responses=responses(TokenOut, 401, 403, status=201))
+def post_token() -> Response:
+    """Skapa en API-nyckel; den visas bara i svaret."""
     user = require_user()
     token = new_token(db(), user)
     audit.append(db(), user.username, "token_created", f"user:{user.username}")
     db().commit()
-    return jsonify({"token": token, "note": "visas bara nu; spara den säkert"}), 201
+    return ok(TokenOut(token=token, note="visas bara nu; spara den säkert"), 201)

@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app, g
+from flask import Response, current_app, g, jsonify
+from flask_openapi3.types import ResponseDict
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from checks.checker import Checker
 from checks.loading import InputError
 from service import store
+from service.api.schemas import DecisionOut, FindingOut, VersionOut
 from service.auth import require_user
 from service.db import CheckRun, Decision, DocumentVersion, FindingRow
 from service.errors import ApiError, not_found
@@ -26,6 +29,41 @@ MEDIA_TYPES = {
     "application/pdf": ".pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
 }
+
+
+# What each error status means, wherever a route declares it (the body is always a Problem).
+PROBLEMS = {
+    401: "inloggning krävs, eller fel användarnamn, lösenord eller API-nyckel",
+    403: "otillåtet: rollen, enheten, fyra ögon eller CSRF-token (X-CSRF-Token) saknas",
+    404: "finns inte, eller är inte synlig för användaren",
+    409: "konflikt med det som redan finns",
+    413: "begäran är för stor",
+    415: "innehållstypen stöds inte",
+    422: "ogiltig begäran eller ogiltigt dokument; errors anger fälten eller platsen",
+    429: "för många misslyckade inloggningar; se Retry-After",
+    503: "databasen svarar inte",
+}
+PROBLEM_SCHEMA = {"$ref": "#/components/schemas/Problem"}
+
+
+def responses(
+    success: type[BaseModel] | dict[str, Any], *problems: int, status: int = 200
+) -> ResponseDict:
+    """A route's responses for the OpenAPI document: its success body and the problems it gives."""
+    declared: ResponseDict = {status: success}
+    for code in problems:
+        declared[code] = {
+            "description": PROBLEMS[code],
+            "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA}},
+        }
+    return declared
+
+
+def ok(body: BaseModel, status: int = 200) -> Response:
+    """A success response: the model as JSON."""
+    response = jsonify(body.model_dump(mode="json"))
+    response.status_code = status
+    return response
 
 
 def db() -> Session:
@@ -54,7 +92,11 @@ def iso(value: datetime) -> str:
     return aware.isoformat()
 
 
-def version_json(v: DocumentVersion) -> dict[str, Any]:
+def version_out(v: DocumentVersion) -> VersionOut:
+    return VersionOut.model_validate(version_fields(v))
+
+
+def version_fields(v: DocumentVersion) -> dict[str, Any]:
     return {
         "id": v.id,
         "unit": v.series.unit_id,
@@ -71,7 +113,7 @@ def version_json(v: DocumentVersion) -> dict[str, Any]:
     }
 
 
-def finding_json(f: FindingRow, status: str = "active") -> dict[str, Any]:
+def finding_fields(f: FindingRow, status: str = "active") -> dict[str, Any]:
     return {
         "id": f.id,
         "run": f.run_id,
@@ -88,18 +130,24 @@ def finding_json(f: FindingRow, status: str = "active") -> dict[str, Any]:
     }
 
 
-def decision_json(d: Decision) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "series": d.series_id,
-        "fingerprint": d.fingerprint,
-        "kind": d.kind,
-        "text": d.text,
-        "expires": d.expires.isoformat() if d.expires else None,
-        "requested_by": d.requested_by,
-        "approved_by": d.approved_by,
-        "state": d.state,
-    }
+def finding_out(f: FindingRow, status: str = "active") -> FindingOut:
+    return FindingOut.model_validate(finding_fields(f, status))
+
+
+def decision_out(d: Decision) -> DecisionOut:
+    return DecisionOut.model_validate(
+        {
+            "id": d.id,
+            "series": d.series_id,
+            "fingerprint": d.fingerprint,
+            "kind": d.kind,
+            "text": d.text,
+            "expires": d.expires,
+            "requested_by": d.requested_by,
+            "approved_by": d.approved_by,
+            "state": d.state,
+        }
+    )
 
 
 def visible_version(version_id: int) -> DocumentVersion:

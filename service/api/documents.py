@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Response, request
 from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
 from sqlalchemy import select
@@ -16,18 +16,27 @@ from service.api.common import (
     SECURITY,
     checker,
     db,
-    finding_json,
+    finding_out,
     input_problem,
     iso,
-    version_json,
+    ok,
+    responses,
+    version_fields,
+    version_out,
     visible_version,
 )
 from service.api.schemas import (
     CheckQuery,
+    CheckReportOut,
+    DiffOut,
     DiffQuery,
     DocumentsQuery,
+    RunOut,
     RunPath,
+    UploadOut,
     UploadQuery,
+    VersionDetailOut,
+    VersionListOut,
     VersionPath,
 )
 from service.auth import require_user
@@ -43,12 +52,31 @@ docs_bp = APIBlueprint(
 )
 
 
+# The raw document in the request body, as the upload and the self-check take it.
+DOCUMENT_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "dokumentet: YAML, JSON, text (ILS-webb-export), PDF eller Word",
+        "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in MEDIA_TYPES},
+    }
+}
+ORIGINAL = {
+    "description": "originalet, byte för byte som det laddades upp",
+    "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in MEDIA_TYPES},
+}
+
+
 def _committee(query: UploadQuery | CheckQuery) -> str | None:
     return " ".join(query.committee.split()) if query.committee else None
 
 
-@docs_bp.post("/documents")
-def post_document(query: UploadQuery) -> tuple[Response, int]:
+@docs_bp.post(
+    "/documents",
+    responses=responses(UploadOut, 401, 403, 404, 413, 415, 422, status=201),
+    openapi_extensions=DOCUMENT_BODY,
+)
+def post_document(query: UploadQuery) -> Response:
+    """Ladda upp en ny version av ett av enhetens dokument; den kontrolleras genast."""
     user = require_user()
     unit = db().get(OrgUnit, query.unit)
     if unit is None or not store.can_read(db(), user, unit.id):
@@ -76,18 +104,20 @@ def post_document(query: UploadQuery) -> tuple[Response, int]:
         db().rollback()
         raise input_problem(exc) from None
     db().commit()
-    return jsonify(
-        {
-            "version": version_json(upload.version),
-            "run": upload.run.id,
-            "findings": [finding_json(f) for f in upload.findings],
-            "resolved": [finding_json(f) for f in upload.resolved],
-        }
-    ), 201
+    return ok(
+        UploadOut(
+            version=version_out(upload.version),
+            run=upload.run.id,
+            findings=[finding_out(f) for f in upload.findings],
+            resolved=[finding_out(f) for f in upload.resolved],
+        ),
+        201,
+    )
 
 
-@docs_bp.get("/documents")
+@docs_bp.get("/documents", responses=responses(VersionListOut, 401, 422))
 def get_documents(query: DocumentsQuery) -> Response:
+    """Dokumentversionerna användaren får läsa."""
     user = require_user()
     stmt = select(DocumentVersion).join(DocumentSeries)
     units = store.readable_units(db(), user)
@@ -100,11 +130,12 @@ def get_documents(query: DocumentsQuery) -> Response:
     if query.kind is not None:
         stmt = stmt.where(DocumentSeries.kind == query.kind)
     rows = db().execute(stmt.order_by(DocumentVersion.id)).scalars().all()
-    return jsonify({"versions": [version_json(v) for v in rows]})
+    return ok(VersionListOut(versions=[version_out(v) for v in rows]))
 
 
-@docs_bp.get("/documents/<int:version_id>")
+@docs_bp.get("/documents/<int:version_id>", responses=responses(VersionDetailOut, 401, 404))
 def get_document(path: VersionPath) -> Response:
+    """En version och dess körningar."""
     version = visible_version(path.version_id)
     runs = (
         db()
@@ -112,19 +143,23 @@ def get_document(path: VersionPath) -> Response:
         .scalars()
         .all()
     )
-    return jsonify({**version_json(version), "runs": [r.id for r in runs]})
+    return ok(
+        VersionDetailOut.model_validate({**version_fields(version), "runs": [r.id for r in runs]})
+    )
 
 
-@docs_bp.get("/documents/<int:version_id>/original")
+@docs_bp.get("/documents/<int:version_id>/original", responses=responses(ORIGINAL, 401, 404))
 def get_original(path: VersionPath) -> Response:
+    """Originalet som laddades upp."""
     version = visible_version(path.version_id)
     response = Response(version.original, mimetype=version.media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{version.filename}"'
     return response
 
 
-@docs_bp.get("/documents/<int:version_id>/diff")
+@docs_bp.get("/documents/<int:version_id>/diff", responses=responses(DiffOut, 401, 404, 422))
 def get_diff(path: VersionPath, query: DiffQuery) -> Response:
+    """Fynden som är nya, kvarstår eller är åtgärdade mot en äldre version."""
     version = visible_version(path.version_id)
     older = (
         visible_version(query.against)
@@ -139,41 +174,46 @@ def get_diff(path: VersionPath, query: DiffQuery) -> Response:
         if older is not None
         else {}
     )
-    return jsonify(
-        {
-            "version": version.id,
-            "against": older.id if older is not None else None,
-            "new": [finding_json(f) for fp, f in now.items() if fp not in then],
-            "persisting": [finding_json(f) for fp, f in now.items() if fp in then],
-            "resolved": [finding_json(f) for fp, f in then.items() if fp not in now],
-        }
+    return ok(
+        DiffOut(
+            version=version.id,
+            against=older.id if older is not None else None,
+            new=[finding_out(f) for fp, f in now.items() if fp not in then],
+            persisting=[finding_out(f) for fp, f in now.items() if fp in then],
+            resolved=[finding_out(f) for fp, f in then.items() if fp not in now],
+        )
     )
 
 
-@docs_bp.get("/runs/<int:run_id>")
+@docs_bp.get("/runs/<int:run_id>", responses=responses(RunOut, 401, 404))
 def get_run(path: RunPath) -> Response:
+    """En körning: katalogversionen den bedömdes mot, utfallen och fynden."""
     run = db().get(CheckRun, path.run_id)
     if run is None:
         raise not_found("körningen")
     version = visible_version(run.version_id)
-    return jsonify(
-        {
-            "id": run.id,
-            "version": version.id,
-            "catalogue_version": run.catalogue_version,
-            "catalogue_hash": run.catalogue_hash,
-            "input_hash": run.input_hash,
-            "duration_ms": run.duration_ms,
-            "outcomes": run.outcomes,
-            "created_at": iso(run.created_at),
-            "findings": [finding_json(f) for f in store.findings_of(db(), run)],
-        }
+    return ok(
+        RunOut(
+            id=run.id,
+            version=version.id,
+            catalogue_version=run.catalogue_version,
+            catalogue_hash=run.catalogue_hash,
+            input_hash=run.input_hash,
+            duration_ms=run.duration_ms,
+            outcomes=run.outcomes,
+            created_at=iso(run.created_at),
+            findings=[finding_out(f) for f in store.findings_of(db(), run)],
+        )
     )
 
 
-@docs_bp.post("/checks")
+@docs_bp.post(
+    "/checks",
+    responses=responses(CheckReportOut, 401, 403, 413, 415, 422),
+    openapi_extensions=DOCUMENT_BODY,
+)
 def post_check(query: CheckQuery) -> Response:
-    """Stateless self-check: the document is checked and nothing is stored."""
+    """Självkontroll: dokumentet kontrolleras och inget sparas."""
     require_user()
     media = (request.mimetype or "").lower()
     if media not in MEDIA_TYPES:
@@ -187,4 +227,4 @@ def post_check(query: CheckQuery) -> Response:
         )
     except InputError as exc:
         raise input_problem(exc) from None
-    return jsonify(result_dict(checker().check(single(loaded))))
+    return ok(CheckReportOut.model_validate(result_dict(checker().check(single(loaded)))))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, jsonify
+from flask import Response
 from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
 from sqlalchemy import select
@@ -13,11 +13,22 @@ from service import audit, store
 from service.api.common import (
     SECURITY,
     db,
-    decision_json,
-    finding_json,
+    decision_out,
+    finding_fields,
+    ok,
+    responses,
     visible_finding,
 )
-from service.api.schemas import DecisionBody, DecisionPath, FindingPath, FindingsQuery
+from service.api.schemas import (
+    DecisionBody,
+    DecisionListOut,
+    DecisionOut,
+    DecisionPath,
+    FindingPageOut,
+    FindingPath,
+    FindingsQuery,
+    ListedFindingOut,
+)
 from service.auth import require_role, require_user
 from service.db import Decision, DocumentSeries, utcnow
 from service.errors import ApiError, forbidden, not_found
@@ -31,8 +42,9 @@ findings_bp = APIBlueprint(
 )
 
 
-@findings_bp.get("/findings")
+@findings_bp.get("/findings", responses=responses(FindingPageOut, 401, 422))
 def get_findings(query: FindingsQuery) -> Response:
+    """Fynden i de aktuella versionerna användaren får läsa, filtrerade och sida för sida."""
     user = require_user()
     units = store.readable_units(db(), user)
     out = []
@@ -53,27 +65,33 @@ def get_findings(query: FindingsQuery) -> Response:
             if query.status and status != query.status:
                 continue
             out.append(
-                {
-                    **finding_json(f, status),
-                    "unit": series.unit_id,
-                    "year": series.year,
-                    "kind": series.kind,
-                    "version": version.id,
-                }
+                ListedFindingOut.model_validate(
+                    {
+                        **finding_fields(f, status),
+                        "unit": series.unit_id,
+                        "year": series.year,
+                        "kind": series.kind,
+                        "version": version.id,
+                    }
+                )
             )
     start = (query.page - 1) * query.per_page
-    return jsonify(
-        {
-            "total": len(out),
-            "page": query.page,
-            "per_page": query.per_page,
-            "findings": out[start : start + query.per_page],
-        }
+    return ok(
+        FindingPageOut(
+            total=len(out),
+            page=query.page,
+            per_page=query.per_page,
+            findings=out[start : start + query.per_page],
+        )
     )
 
 
-@findings_bp.post("/findings/<int:finding_id>/decisions")
-def post_decision(path: FindingPath, body: DecisionBody) -> tuple[Response, int]:
+@findings_bp.post(
+    "/findings/<int:finding_id>/decisions",
+    responses=responses(DecisionOut, 401, 403, 404, 413, 422, status=201),
+)
+def post_decision(path: FindingPath, body: DecisionBody) -> Response:
+    """Svara på ett fynd (enheten) eller begär ett undantag med slutdatum."""
     user = require_user()
     row, version = visible_finding(path.finding_id)
     series = version.series
@@ -125,11 +143,14 @@ def post_decision(path: FindingPath, body: DecisionBody) -> tuple[Response, int]
         },
     )
     db().commit()
-    return jsonify(decision_json(decision)), 201
+    return ok(decision_out(decision), 201)
 
 
-@findings_bp.post("/decisions/<int:decision_id>/approve")
+@findings_bp.post(
+    "/decisions/<int:decision_id>/approve", responses=responses(DecisionOut, 401, 403, 404, 409)
+)
 def approve_decision(path: DecisionPath) -> Response:
+    """Godkänn ett begärt undantag (controller, fyra ögon)."""
     user = require_role("controller")
     decision = db().get(Decision, path.decision_id)
     if decision is None:
@@ -153,11 +174,14 @@ def approve_decision(path: DecisionPath) -> Response:
         {"fingerprint": decision.fingerprint},
     )
     db().commit()
-    return jsonify(decision_json(decision))
+    return ok(decision_out(decision))
 
 
-@findings_bp.get("/findings/<int:finding_id>/decisions")
+@findings_bp.get(
+    "/findings/<int:finding_id>/decisions", responses=responses(DecisionListOut, 401, 404)
+)
 def get_decisions(path: FindingPath) -> Response:
+    """Fyndets status och svaren och undantagen på det."""
     row, version = visible_finding(path.finding_id)
     rows = (
         db()
@@ -170,4 +194,8 @@ def get_decisions(path: FindingPath) -> Response:
         .all()
     )
     status, _ = store.finding_status(db(), version.series_id, row.fingerprint)
-    return jsonify({"status": status, "decisions": [decision_json(d) for d in rows]})
+    return ok(
+        DecisionListOut.model_validate(
+            {"status": status, "decisions": [decision_out(d) for d in rows]}
+        )
+    )

@@ -1,12 +1,22 @@
 """The request and response models of the HTTP API, from which flask-openapi3 generates the
-OpenAPI document."""
+OpenAPI document: every success body is one of the `…Out` models below, every error a `Problem`
+(RFC 9457, `application/problem+json`)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from checks.catalogue import Rule
+from checks.findings import Finding
+
+Role = Literal["enhet", "controller", "revisor", "admin"]
+Level = Literal["nämnd", "förvaltning", "avdelning", "enhet"]
+Severity = Literal["fel", "varning", "info"]
+FindingStatus = Literal["active", "exception", "exception_expired", "exception_requested"]
+DecisionKind = Literal["will_fix", "comment", "accepted_risk", "not_applicable"]
 
 
 class LoginBody(BaseModel):
@@ -81,15 +91,15 @@ class FindingsQuery(BaseModel):
     unit: int | None = None
     year: int | None = None
     kind: str | None = None
-    severity: Literal["fel", "varning", "info"] | None = None
+    severity: Severity | None = None
     rule: str | None = Field(default=None, max_length=8)
-    status: Literal["active", "exception", "exception_expired", "exception_requested"] | None = None
+    status: FindingStatus | None = None
     page: int = Field(default=1, ge=1)
     per_page: int = Field(default=50, ge=1, le=500)
 
 
 class DecisionBody(BaseModel):
-    kind: Literal["will_fix", "comment", "accepted_risk", "not_applicable"]
+    kind: DecisionKind
     text: str = Field(min_length=3, max_length=5000, description="svar eller motivering")
     expires: date | None = Field(default=None, description="krävs för undantag")
 
@@ -97,16 +107,225 @@ class DecisionBody(BaseModel):
 class UserBody(BaseModel):
     username: str = Field(min_length=2, max_length=100, pattern=r"^[a-z0-9._-]+$")
     password: str = Field(min_length=10, max_length=200)
-    role: Literal["enhet", "controller", "revisor", "admin"]
+    role: Role
     org_unit_id: int | None = None
 
 
 class RoleBody(BaseModel):
-    role: Literal["enhet", "controller", "revisor", "admin"]
+    role: Role
     org_unit_id: int | None = None
 
 
 class UnitBody(BaseModel):
     name: str = Field(min_length=2, max_length=200)
-    level: Literal["nämnd", "förvaltning", "avdelning", "enhet"]
+    level: Level
     parent_id: int | None = None
+
+
+# --- responses --------------------------------------------------------------------------------
+
+
+class Out(BaseModel):
+    """A response body: exactly these fields, nothing else."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def _when(description: str = "tidpunkt, UTC") -> Any:
+    return Field(description=description, json_schema_extra={"format": "date-time"})
+
+
+class FieldError(Out):
+    """One field that is wrong, or the place in a document that cannot be used."""
+
+    message: str
+    path: str | None = None
+    line: int | None = None
+
+
+class Problem(Out):
+    """An error as RFC 9457 problem details (`application/problem+json`), in Swedish."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    errors: list[FieldError] | None = None
+    request_id: str | None = Field(default=None, description="begärans id, som i loggen")
+
+
+class StatusOut(Out):
+    status: str
+
+
+class LoginOut(Out):
+    user: str
+    role: Role
+    csrf_token: str = Field(description="skickas i X-CSRF-Token vid ändringar med sessionen")
+
+
+class TokenOut(Out):
+    token: str = Field(description="API-nyckeln; visas bara nu")
+    note: str
+
+
+class VersionOut(Out):
+    id: int
+    unit: int
+    year: int
+    kind: str
+    version: int
+    filename: str
+    media_type: str
+    sha256: str
+    uploaded_by: int
+    uploaded_at: str = _when()
+    given_year: int | None = Field(description="året uppladdaren angav, om något")
+    given_committee: str | None = Field(description="nämnden uppladdaren angav, om någon")
+
+
+class VersionDetailOut(VersionOut):
+    runs: list[int]
+
+
+class VersionListOut(Out):
+    versions: list[VersionOut]
+
+
+class FindingOut(Out):
+    id: int
+    run: int
+    fingerprint: str
+    rule_id: str
+    severity: Severity
+    message: str
+    element: str
+    path: str
+    line: int | None
+    change: Literal["new", "persisting"]
+    first_seen_at: str = _when()
+    status: FindingStatus
+
+
+class ListedFindingOut(FindingOut):
+    unit: int
+    year: int
+    kind: str
+    version: int
+
+
+class FindingPageOut(Out):
+    total: int
+    page: int
+    per_page: int
+    findings: list[ListedFindingOut]
+
+
+class UploadOut(Out):
+    version: VersionOut
+    run: int
+    findings: list[FindingOut]
+    resolved: list[FindingOut]
+
+
+class DiffOut(Out):
+    version: int
+    against: int | None
+    new: list[FindingOut]
+    persisting: list[FindingOut]
+    resolved: list[FindingOut]
+
+
+class RunOut(Out):
+    id: int
+    version: int
+    catalogue_version: str
+    catalogue_hash: str
+    input_hash: str
+    duration_ms: float
+    outcomes: dict[str, str] = Field(description="regel-id → utfall")
+    created_at: str = _when()
+    findings: list[FindingOut]
+
+
+class ReportDossier(Out):
+    year: int
+    unit: str
+    committee: str
+    documents: dict[str, str] = Field(description="dokumentslag → källa")
+
+
+class ReportCatalogue(Out):
+    version: str
+    hash: str
+
+
+class CheckReportOut(Out):
+    """The library's JSON report of one dossier (`styrkoll check --format json`, one result)."""
+
+    source: str
+    dossier: ReportDossier
+    catalogue: ReportCatalogue
+    rules_checked: int
+    rules_applied: int
+    outcomes: dict[str, str]
+    unjudged: dict[str, list[dict[str, Any]]]
+    tailoring: dict[str, Any]
+    summary: dict[str, int]
+    findings: list[Finding]
+
+
+class DecisionOut(Out):
+    id: int
+    series: int
+    fingerprint: str
+    kind: DecisionKind
+    text: str
+    expires: date | None
+    requested_by: int
+    approved_by: int | None
+    state: Literal["recorded", "requested", "approved"]
+
+
+class DecisionListOut(Out):
+    status: FindingStatus
+    decisions: list[DecisionOut]
+
+
+class CatalogueOut(Out):
+    version: str
+    hash: str
+    rules: list[Rule]
+
+
+class UnitOut(Out):
+    id: int
+    name: str
+    level: Level
+    parent: int | None
+
+
+class OrganisationOut(Out):
+    units: list[UnitOut]
+
+
+class AuditEntryOut(Out):
+    id: int
+    at: str = _when()
+    actor: str
+    action: str
+    subject: str
+    details: dict[str, Any] | None
+    hash: str
+
+
+class AuditOut(Out):
+    verified: bool
+    problems: list[str]
+    entries: list[AuditEntryOut]
+
+
+class UserOut(Out):
+    id: int
+    username: str
+    role: Role
