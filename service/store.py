@@ -10,7 +10,6 @@ import dataclasses
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -22,10 +21,9 @@ from checks.checker import Checker, CheckResult
 from checks.dossier import Dossier
 from checks.importers import IMPORT_SUFFIXES, Imported, import_file
 from checks.loading import InputError, LoadedDocument, parse_data, validate_document
-from service import audit
+from service import access, audit
 from service.db import (
     CheckRun,
-    Decision,
     DocumentSeries,
     DocumentVersion,
     FindingRow,
@@ -33,10 +31,6 @@ from service.db import (
     User,
     utcnow,
 )
-
-EXCEPTION_KINDS = ("accepted_risk", "not_applicable")
-RESPONSE_KINDS = ("will_fix", "comment")
-
 
 # How an upload gives what the CLI takes as options: the importers' refusals name the options,
 # and an upload's refusal names its fields instead.
@@ -103,35 +97,9 @@ def reparse(version: DocumentVersion) -> LoadedDocument:
     )
 
 
-def descendants(session: Session, root_id: int) -> set[int]:
-    """The ids of an org unit and everything below it."""
-    found = {root_id}
-    frontier = [root_id]
-    while frontier:
-        children = (
-            session.execute(select(OrgUnit.id).where(OrgUnit.parent_id.in_(frontier)))
-            .scalars()
-            .all()
-        )
-        frontier = [c for c in children if c not in found]
-        found.update(frontier)
-    return found
-
-
 def readable_units(session: Session, user: User) -> set[int] | None:
-    """Units whose documents the user may read; None means all."""
-    if user.role in ("revisor", "admin"):
-        return None
-    if user.org_unit_id is None:
-        return set()
-    if user.role == "enhet":
-        return {user.org_unit_id}
-    return descendants(session, user.org_unit_id)
-
-
-def can_read(session: Session, user: User, unit_id: int) -> bool:
-    units = readable_units(session, user)
-    return units is None or unit_id in units
+    """Units whose documents the user may read; None means all (see `service.access`)."""
+    return access.units(session, user, "read")
 
 
 @dataclass
@@ -367,31 +335,3 @@ def current_versions(session: Session, year: int | None = None) -> Iterable[Docu
     if year is not None:
         query = query.join(DocumentSeries).where(DocumentSeries.year == year)
     return session.execute(query.order_by(DocumentVersion.id)).scalars().all()
-
-
-def finding_status(
-    session: Session, series_id: int, fingerprint: str, today: date | None = None
-) -> tuple[str, Decision | None]:
-    """active, exception (approved and not expired), exception_expired, or requested."""
-    today = today or date.today()
-    decisions = (
-        session.execute(
-            select(Decision)
-            .where(
-                Decision.series_id == series_id,
-                Decision.fingerprint == fingerprint,
-                Decision.kind.in_(EXCEPTION_KINDS),
-            )
-            .order_by(Decision.id.desc())
-        )
-        .scalars()
-        .all()
-    )
-    for d in decisions:
-        if d.state == "approved":
-            if d.expires is not None and d.expires < today:
-                return "exception_expired", d
-            return "exception", d
-    if any(d.state == "requested" for d in decisions):
-        return "exception_requested", decisions[0]
-    return "active", None

@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from service import access
 from service.db import CheckRun, DocumentSeries, DocumentVersion, FindingRow, OrgUnit, User
 from tests.conftest import MINIMAL_PLAN
 from tests.test_service import bearer, counts, tokens
@@ -236,3 +237,80 @@ def test_only_admin_manages_users(service_app: Flask, role: str) -> None:
         json={"username": "x.y", "password": "ett-langt-losenord", "role": "admin"},
     )
     assert response.status_code == 403
+
+
+# The policy as the organisation states it, written out here on its own (not read from
+# service/access.py): who may do what to an object of unit A (enhet's own, in controller's
+# administration) and of unit C (enhet3's, another administration); None: an action on no unit.
+EVERY_USER = set(ROLES)
+MATRIX: dict[str, dict[str | None, set[str]]] = {
+    "read": {
+        "A": {"enhet", "controller", "controller2", "revisor", "admin"},
+        "C": {"enhet3", "revisor", "admin"},
+    },
+    "upload": {"A": {"enhet"}, "C": {"enhet3"}},
+    "respond": {"A": {"enhet"}, "C": {"enhet3"}},
+    "request_exception": {"A": {"enhet", "controller", "controller2"}, "C": {"enhet3"}},
+    "approve_exception": {"A": {"controller", "controller2"}, "C": set()},
+    "self_check": {None: EVERY_USER},
+    "read_reference": {None: EVERY_USER},
+    "own_account": {None: EVERY_USER},
+    "read_audit": {None: {"revisor", "admin"}},
+    "manage_organisation": {None: {"admin"}},
+    "manage_users": {None: {"admin"}},
+}
+# Each HTTP cell of `_cells`: the action it takes, on which unit's object.
+CELL_ACTIONS: dict[str, tuple[str, str | None]] = {
+    "read own/other version": ("read", "A"),
+    "read other administration's version": ("read", "C"),
+    "original A": ("read", "A"),
+    "original C": ("read", "C"),
+    "diff A": ("read", "A"),
+    "run A": ("read", "A"),
+    "run C": ("read", "C"),
+    "decisions A": ("read", "A"),
+    "audit": ("read_audit", None),
+    "upload A": ("upload", "A"),
+    "upload C": ("upload", "C"),
+    "respond A": ("respond", "A"),
+    "respond C": ("respond", "C"),
+    "ask exception A": ("request_exception", "A"),
+    "ask exception C": ("request_exception", "C"),
+    "approve A": ("approve_exception", "A"),
+    "create user": ("manage_users", None),
+    "change role": ("manage_users", None),
+}
+
+
+def test_the_access_policy_answers_the_whole_matrix(service_app: Flask) -> None:
+    """role × action × own/other unit, asked of service/access.py directly."""
+    assert set(MATRIX) == set(access.ACTIONS)
+    with service_app.extensions["styrkoll_sessions"]() as session:
+        users = {u.username: u for u in session.execute(select(User)).scalars()}
+        units = {u.name: u.id for u in session.execute(select(OrgUnit)).scalars()}
+        where = {
+            "A": units["Administrativa avdelningen"],
+            "C": units["Äldreomsorgen Skärholmen"],
+            None: None,
+        }
+        cells = 0
+        for action, by_unit in MATRIX.items():
+            for unit, allowed in by_unit.items():
+                for name in ROLES:
+                    answer = access.allowed(session, users[name], action, where[unit])  # type: ignore[arg-type]
+                    assert answer == (name in allowed), (action, unit, name)
+                    cells += 1
+        assert cells == len(ROLES) * 16
+        # what a role may read is what the lists show (test_lists_show_only_what_a_role_may_read)
+        assert access.units(session, users["revisor"]) is None
+        assert access.units(session, users["enhet2"]) == {units["Ekonomienheten"]}
+
+
+def test_the_http_matrix_is_the_access_policy(service_app: Flask) -> None:
+    """Every HTTP cell of the matrix above is the policy's answer for its action and unit."""
+    toks = tokens(service_app)
+    objects = _objects(service_app, toks)
+    assert {name for name, *_ in _cells(objects)} == set(CELL_ACTIONS)
+    for name, _method, _path, _kwargs, allowed in _cells(objects):
+        action, unit = CELL_ACTIONS[name]
+        assert allowed == MATRIX[action][unit], name

@@ -8,7 +8,7 @@ from flask_openapi3.models.tag import Tag
 from sqlalchemy import func, select
 
 from service import audit
-from service.api.common import SECURITY, checker, db, ok, responses
+from service.api.common import SECURITY, checker, db, may, ok, responses
 from service.api.schemas import (
     AuditOut,
     CatalogueOut,
@@ -20,7 +20,7 @@ from service.api.schemas import (
     UserOut,
     UserPath,
 )
-from service.auth import hash_password, require_role, require_user
+from service.auth import hash_password
 from service.db import AuditEntry, OrgUnit, User
 from service.errors import ApiError, not_found
 
@@ -43,7 +43,7 @@ LEVEL_ABOVE = {
 @admin_bp.get("/catalogue", responses=responses(CatalogueOut, 401))
 def get_catalogue() -> Response:
     """Regelkatalogen tjänsten kontrollerar mot."""
-    require_user()
+    may("read_reference")
     catalogue = checker().catalogue
     return ok(
         CatalogueOut(
@@ -57,7 +57,7 @@ def get_catalogue() -> Response:
 @admin_bp.get("/organisation", responses=responses(OrganisationOut, 401))
 def get_organisation() -> Response:
     """Organisationens enheter."""
-    require_user()
+    may("read_reference")
     units = db().execute(select(OrgUnit).order_by(OrgUnit.id)).scalars().all()
     return ok(OrganisationOut(units=[_unit_out(u) for u in units]))
 
@@ -71,7 +71,7 @@ def _unit_out(u: OrgUnit) -> UnitOut:
 @admin_bp.post("/organisation", responses=responses(UnitOut, 401, 403, 409, 413, 422, status=201))
 def post_unit(body: UnitBody) -> Response:
     """Lägg till en enhet i organisationen (admin)."""
-    admin = require_role("admin")
+    admin = may("manage_organisation")
     parent = db().get(OrgUnit, body.parent_id) if body.parent_id is not None else None
     above = LEVEL_ABOVE[body.level]
     if body.parent_id is not None and parent is None:
@@ -118,7 +118,7 @@ def post_unit(body: UnitBody) -> Response:
 @admin_bp.get("/audit", responses=responses(AuditOut, 401, 403))
 def get_audit() -> Response:
     """Granskningsloggen och om dess kedja håller (revisor, admin)."""
-    require_role("revisor", "admin")
+    may("read_audit")
     entries = db().execute(select(AuditEntry).order_by(AuditEntry.id)).scalars().all()
     check = audit.verify(db())
     return ok(
@@ -146,7 +146,7 @@ def get_audit() -> Response:
 @admin_bp.post("/users", responses=responses(UserOut, 401, 403, 409, 413, 422, status=201))
 def post_user(body: UserBody) -> Response:
     """Skapa en användare (admin)."""
-    admin = require_role("admin")
+    admin = may("manage_users")
     if (
         db()
         .execute(select(func.count()).select_from(User).where(User.username == body.username))
@@ -182,7 +182,7 @@ def post_user(body: UserBody) -> Response:
 @admin_bp.patch("/users/<int:user_id>", responses=responses(UserOut, 401, 403, 404, 413, 422))
 def patch_user(path: UserPath, body: RoleBody) -> Response:
     """Ändra en användares roll och enhet (admin)."""
-    admin = require_role("admin")
+    admin = may("manage_users")
     user = db().get(User, path.user_id)
     if user is None:
         raise not_found("användaren")

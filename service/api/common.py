@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from checks.checker import Checker
 from checks.loading import InputError
-from service import store
+from service import access
 from service.api.schemas import DecisionOut, FindingOut, VersionOut
 from service.auth import require_user
-from service.db import CheckRun, Decision, DocumentVersion, FindingRow
+from service.db import CheckRun, Decision, DocumentVersion, FindingRow, User
 from service.errors import ApiError, not_found
 
 SECURITY: list[dict[str, list[str]]] = [{"token": []}, {"session": []}]
@@ -69,6 +69,14 @@ def ok(body: BaseModel, status: int = 200) -> Response:
 def db() -> Session:
     session: Session = g.db
     return session
+
+
+def may(action: access.Action, unit_id: int | None = None, what: str = "") -> User:
+    """The logged-in user, if they may take the action (on an object of this unit): else the
+    problem `service.access.require` gives."""
+    user = require_user()
+    access.require(db(), user, action, unit_id, what)
+    return user
 
 
 def checker() -> Checker:
@@ -153,7 +161,7 @@ def decision_out(d: Decision) -> DecisionOut:
 def visible_version(version_id: int) -> DocumentVersion:
     user = require_user()
     version = db().get(DocumentVersion, version_id)
-    if version is None or not store.can_read(db(), user, version.series.unit_id):
+    if version is None or not access.allowed(db(), user, "read", version.series.unit_id):
         raise not_found("versionen")
     return version
 
@@ -167,6 +175,6 @@ def visible_finding(finding_id: int) -> tuple[FindingRow, DocumentVersion]:
     assert run is not None
     version = db().get(DocumentVersion, run.version_id)
     assert version is not None
-    if not store.can_read(db(), user, version.series.unit_id):
+    if not access.allowed(db(), user, "read", version.series.unit_id):
         raise not_found("fyndet")
     return row, version

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from checks.dossier import single
 from checks.loading import InputError
 from checks.report import result_dict
-from service import store
+from service import access, store
 from service.api.common import (
     MEDIA_TYPES,
     SECURITY,
@@ -19,6 +19,7 @@ from service.api.common import (
     finding_out,
     input_problem,
     iso,
+    may,
     ok,
     responses,
     version_fields,
@@ -41,7 +42,7 @@ from service.api.schemas import (
 )
 from service.auth import require_user
 from service.db import CheckRun, DocumentSeries, DocumentVersion, OrgUnit
-from service.errors import ApiError, forbidden, not_found
+from service.errors import ApiError, not_found
 
 docs_bp = APIBlueprint(
     "documents",
@@ -77,12 +78,10 @@ def _committee(query: UploadQuery | CheckQuery) -> str | None:
 )
 def post_document(query: UploadQuery) -> Response:
     """Ladda upp en ny version av ett av enhetens dokument; den kontrolleras genast."""
-    user = require_user()
     unit = db().get(OrgUnit, query.unit)
-    if unit is None or not store.can_read(db(), user, unit.id):
+    if unit is None:
         raise not_found("enheten")
-    if user.role != "enhet" or user.org_unit_id != unit.id:
-        raise forbidden("bara enhetens egna användare laddar upp enhetens dokument")
+    user = may("upload", unit.id, "enheten")
     media = (request.mimetype or "").lower()
     if media not in MEDIA_TYPES:
         raise ApiError(
@@ -120,7 +119,7 @@ def get_documents(query: DocumentsQuery) -> Response:
     """Dokumentversionerna användaren får läsa."""
     user = require_user()
     stmt = select(DocumentVersion).join(DocumentSeries)
-    units = store.readable_units(db(), user)
+    units = access.units(db(), user, "read")
     if units is not None:
         stmt = stmt.where(DocumentSeries.unit_id.in_(units))
     if query.unit is not None:
@@ -214,7 +213,7 @@ def get_run(path: RunPath) -> Response:
 )
 def post_check(query: CheckQuery) -> Response:
     """Självkontroll: dokumentet kontrolleras och inget sparas."""
-    require_user()
+    may("self_check")
     media = (request.mimetype or "").lower()
     if media not in MEDIA_TYPES:
         raise ApiError(415, "Fel innehållstyp", f'"{media or "(ingen)"}" stöds inte')

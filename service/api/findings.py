@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response
 from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
-from sqlalchemy import select
 
-from service import audit, store
+from service import access, decisions, store
 from service.api.common import (
     SECURITY,
     db,
     decision_out,
     finding_fields,
+    may,
     ok,
     responses,
     visible_finding,
@@ -29,9 +27,9 @@ from service.api.schemas import (
     FindingsQuery,
     ListedFindingOut,
 )
-from service.auth import require_role, require_user
-from service.db import Decision, DocumentSeries, utcnow
-from service.errors import ApiError, forbidden, not_found
+from service.auth import require_user
+from service.db import Decision, DocumentSeries
+from service.errors import not_found
 
 findings_bp = APIBlueprint(
     "findings",
@@ -46,7 +44,7 @@ findings_bp = APIBlueprint(
 def get_findings(query: FindingsQuery) -> Response:
     """Fynden i de aktuella versionerna användaren får läsa, filtrerade och sida för sida."""
     user = require_user()
-    units = store.readable_units(db(), user)
+    units = access.units(db(), user, "read")
     out = []
     for version in store.current_versions(db(), query.year):
         series = version.series
@@ -61,7 +59,7 @@ def get_findings(query: FindingsQuery) -> Response:
                 continue
             if query.rule and f.rule_id != query.rule.upper():
                 continue
-            status, _ = store.finding_status(db(), series.id, f.fingerprint)
+            status, _ = decisions.finding_status(db(), series.id, f.fingerprint)
             if query.status and status != query.status:
                 continue
             out.append(
@@ -92,55 +90,10 @@ def get_findings(query: FindingsQuery) -> Response:
 )
 def post_decision(path: FindingPath, body: DecisionBody) -> Response:
     """Svara på ett fynd (enheten) eller begär ett undantag med slutdatum."""
-    user = require_user()
     row, version = visible_finding(path.finding_id)
-    series = version.series
-    if body.kind in store.RESPONSE_KINDS:
-        if user.role != "enhet" or user.org_unit_id != series.unit_id:
-            raise forbidden("bara enheten själv svarar på sina fynd")
-        state = "recorded"
-    else:
-        if user.role not in ("enhet", "controller") or (
-            user.role == "enhet" and user.org_unit_id != series.unit_id
-        ):
-            raise forbidden("undantag begärs av enheten eller en controller")
-        if body.expires is None:
-            raise ApiError(
-                422,
-                "Ogiltig begäran",
-                "ett undantag kräver ett slutdatum",
-                [{"path": "expires", "message": "saknas"}],
-            )
-        if body.expires <= date.today():
-            raise ApiError(
-                422,
-                "Ogiltig begäran",
-                "slutdatumet måste ligga i framtiden",
-                [{"path": "expires", "message": "har redan passerat"}],
-            )
-        state = "requested"
-    decision = Decision(
-        series_id=series.id,
-        fingerprint=row.fingerprint,
-        kind=body.kind,
-        text=body.text,
-        expires=body.expires,
-        requested_by=user.id,
-        state=state,
-    )
-    db().add(decision)
-    db().flush()
-    audit.append(
-        db(),
-        user.username,
-        f"decision_{state}",
-        f"decision:{decision.id}",
-        {
-            "finding": row.id,
-            "fingerprint": row.fingerprint,
-            "kind": body.kind,
-            "expires": body.expires.isoformat() if body.expires else None,
-        },
+    user = may(decisions.action_for(body.kind), version.series.unit_id, "fyndet")
+    decision = decisions.record(
+        db(), user, version.series_id, row, body.kind, body.text, body.expires
     )
     db().commit()
     return ok(decision_out(decision), 201)
@@ -151,28 +104,13 @@ def post_decision(path: FindingPath, body: DecisionBody) -> Response:
 )
 def approve_decision(path: DecisionPath) -> Response:
     """Godkänn ett begärt undantag (controller, fyra ögon)."""
-    user = require_role("controller")
     decision = db().get(Decision, path.decision_id)
     if decision is None:
         raise not_found("beslutet")
     series = db().get(DocumentSeries, decision.series_id)
     assert series is not None
-    if not store.can_read(db(), user, series.unit_id):
-        raise not_found("beslutet")
-    if decision.state != "requested":
-        raise ApiError(409, "Konflikt", "beslutet är inte ett begärt undantag")
-    if decision.requested_by == user.id:
-        raise forbidden("fyra ögon: den som begär ett undantag får inte godkänna det")
-    decision.state = "approved"
-    decision.approved_by = user.id
-    decision.approved_at = utcnow()
-    audit.append(
-        db(),
-        user.username,
-        "decision_approved",
-        f"decision:{decision.id}",
-        {"fingerprint": decision.fingerprint},
-    )
+    user = may("approve_exception", series.unit_id, "beslutet")
+    decisions.approve(db(), user, decision)
     db().commit()
     return ok(decision_out(decision))
 
@@ -183,17 +121,8 @@ def approve_decision(path: DecisionPath) -> Response:
 def get_decisions(path: FindingPath) -> Response:
     """Fyndets status och svaren och undantagen på det."""
     row, version = visible_finding(path.finding_id)
-    rows = (
-        db()
-        .execute(
-            select(Decision)
-            .where(Decision.series_id == version.series_id, Decision.fingerprint == row.fingerprint)
-            .order_by(Decision.id)
-        )
-        .scalars()
-        .all()
-    )
-    status, _ = store.finding_status(db(), version.series_id, row.fingerprint)
+    rows = decisions.decisions_on(db(), version.series_id, row.fingerprint)
+    status, _ = decisions.finding_status(db(), version.series_id, row.fingerprint)
     return ok(
         DecisionListOut.model_validate(
             {"status": status, "decisions": [decision_out(d) for d in rows]}

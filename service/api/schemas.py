@@ -11,12 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from checks.catalogue import Rule
 from checks.findings import Finding
+from service.access import Role
+from service.decisions import DecisionKind
 
-Role = Literal["enhet", "controller", "revisor", "admin"]
 Level = Literal["nämnd", "förvaltning", "avdelning", "enhet"]
 Severity = Literal["fel", "varning", "info"]
 FindingStatus = Literal["active", "exception", "exception_expired", "exception_requested"]
-DecisionKind = Literal["will_fix", "comment", "accepted_risk", "not_applicable"]
 
 
 class LoginBody(BaseModel):
