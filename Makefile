@@ -67,6 +67,7 @@ bench: $(STAMP)
 	$(PY) bench/bench.py
 	$(PY) bench/bench_import.py
 	$(PY) bench/bench_startup.py
+	$(PY) bench/bench_service.py  # 500 units × 5 documents: bench/results-service.md
 
 # Every excerpt of ../shared/corpus imported and checked: bench/corpus.md.
 corpus: $(STAMP)

@@ -3,6 +3,10 @@
 A finding names the rule, its severity, the element and its place (path, line, breadcrumb
 KF goal → nämndmål → åtagande), the values the rule read, the reference to law or policy, the
 remedy and a fingerprint that stays the same when the document is re-ordered or checked again.
+
+Every finding is built from a language-neutral `FindingRecord` (the element's labels in both
+languages, the values the message's placeholders take, the evidence) and the rule's texts, so a
+stored record renders again in Swedish or English (`render`): what the service keeps.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from checks.catalogue import SEVERITY_RANK, Catalogue
 from checks.conditions import CheckedRule
@@ -56,8 +60,45 @@ class Evidence:
     value: str | int | float | bool | None
 
 
+Texts = dict[str, dict[str, str]]  # title, message, reference, remedy -> language -> text
+TEXT_FIELDS = ("title", "message", "reference", "remedy")
+
+
+class EvidenceRecord(BaseModel):
+    """One value the rule read, with the element's label in both languages."""
+
+    model_config = ConfigDict(frozen=True)
+
+    element: dict[str, str]  # sv, en
+    field: str
+    description: str
+    value: str | int | float | bool | None
+
+
+class FindingRecord(BaseModel):
+    """A finding without its language: what a rule match found, where, and the values it read.
+    With the rule's texts of its catalogue it renders in Swedish or English (`render`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule_id: str
+    severity: str
+    element_id: str
+    element: dict[str, str]  # sv, en
+    document: str
+    document_kind: str
+    path: str
+    line: int | None
+    breadcrumb: dict[str, list[str]]  # sv, en
+    evidence: list[EvidenceRecord]
+    values: dict[str, Any]  # "alias.field" of the message's placeholders -> the value read
+    fingerprint: str
+    catalogue_version: str
+    catalogue_hash: str
+
+
 class Finding(BaseModel):
-    """One internal-control finding."""
+    """One internal-control finding, in one language."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -79,6 +120,8 @@ class Finding(BaseModel):
     lang: str
     catalogue_version: str
     catalogue_hash: str
+    # what it was rendered from (never in a report: the report is the rendered finding)
+    record: FindingRecord | None = Field(default=None, exclude=True, repr=False)
 
     @property
     def goal(self) -> str:
@@ -146,6 +189,56 @@ def build_findings(
     return [f for _, f in out]
 
 
+def rule_texts(checked: CheckedRule) -> Texts:
+    """A rule's texts that a finding shows, in both languages."""
+    rule = checked.rule
+    return {name: getattr(rule, name).model_dump() for name in TEXT_FIELDS}
+
+
+def render_message(template: str, values: dict[str, Any], lang: str) -> str:
+    """A message template with its placeholders filled in from the values read."""
+    return PLACEHOLDER.sub(lambda m: format_value(values.get(f"{m[1]}.{m[2]}"), lang), template)
+
+
+def render(record: FindingRecord, texts: Texts, lang: str = "sv") -> Finding:
+    """A record in one language, with the texts of the catalogue it was judged by."""
+    other = "en" if lang == "sv" else "sv"
+
+    def text(name: str) -> str:
+        found = texts.get(name, {})
+        return found.get(lang) or found.get(other) or ""
+
+    return Finding.model_construct(  # every field is built here from validated data
+        rule_id=record.rule_id,
+        severity=record.severity,
+        title=text("title"),
+        message=render_message(text("message"), record.values, lang),
+        element_id=record.element_id,
+        element=record.element.get(lang) or record.element.get(other, ""),
+        document=record.document,
+        document_kind=record.document_kind,
+        path=record.path,
+        line=record.line,
+        breadcrumb=list(record.breadcrumb.get(lang) or record.breadcrumb.get(other, [])),
+        evidence=[
+            Evidence(
+                element=e.element.get(lang) or e.element.get(other, ""),
+                field=e.field,
+                description=e.description,
+                value=e.value,
+            )
+            for e in record.evidence
+        ],
+        reference=text("reference"),
+        remedy=text("remedy"),
+        fingerprint=record.fingerprint,
+        lang=lang,
+        catalogue_version=record.catalogue_version,
+        catalogue_hash=record.catalogue_hash,
+        record=record,
+    )
+
+
 def _finding(
     checked: CheckedRule,
     refs: dict[str, str],
@@ -159,11 +252,11 @@ def _finding(
 ) -> Finding:
     rule = checked.rule
     subject = base.places[refs[rule.subject]]
-
-    def fill(match: re.Match[str]) -> str:
-        alias, field = match[1], match[2]
-        return format_value(facts[refs[alias]].get(field), lang)
-
+    values: dict[str, Any] = {}
+    for template in (rule.message.sv, rule.message.en):
+        for alias, field in PLACEHOLDER.findall(template):
+            if alias in refs:
+                values[f"{alias}.{field}"] = facts[refs[alias]].get(field)
     evidence = []
     for alias, field in checked.reads:
         ref = refs.get(alias)
@@ -171,32 +264,28 @@ def _finding(
             continue
         place = base.places[ref]
         evidence.append(
-            Evidence(
-                element=place.label_sv if lang == "sv" else place.label_en,
+            EvidenceRecord.model_construct(
+                element={"sv": place.label_sv, "en": place.label_en},
                 field=field,
                 description=catalogue.contract[checked.kind_of(alias)].get(field, field),
                 value=facts[ref].get(field),
             )
         )
     source, source_map = sources.get(subject.doc, ("", None))
-    line = source_map.line_of(subject.path) if source_map is not None else None
-    return Finding.model_construct(  # every field is built here from validated data
+    record = FindingRecord.model_construct(
         rule_id=rule.id,
         severity=severity,
-        title=rule.title.get(lang),
-        message=PLACEHOLDER.sub(fill, rule.message.get(lang)),
         element_id=subject.ref,
-        element=subject.label_sv if lang == "sv" else subject.label_en,
+        element={"sv": subject.label_sv, "en": subject.label_en},
         document=source,
         document_kind=subject.doc,
         path=subject.path_text,
-        line=line,
-        breadcrumb=list(subject.crumb_sv if lang == "sv" else subject.crumb_en),
+        line=source_map.line_of(subject.path) if source_map is not None else None,
+        breadcrumb={"sv": list(subject.crumb_sv), "en": list(subject.crumb_en)},
         evidence=evidence,
-        reference=rule.reference.get(lang),
-        remedy=rule.remedy.get(lang),
+        values=values,
         fingerprint=fp,
-        lang=lang,
         catalogue_version=catalogue.version,
         catalogue_hash=catalogue.content_hash,
     )
+    return render(record, rule_texts(checked), lang)

@@ -101,16 +101,16 @@ def _audit(_args: argparse.Namespace) -> int:
 
 def _recheck(args: argparse.Namespace) -> int:
     from checks.checker import Checker
-    from service import store
+    from service.checking import recheck
 
     year: int = args.year
     count = 0
     with Checker() as checker, _session(_url()) as session:
-        for version in store.current_versions(session, year):
-            run, rows, resolved = store.run_check(session, checker, version, None, "recheck")
+        for run, rows, resolved in recheck(session, checker, year, "recheck"):
             count += 1
+            kind = next(k for k, v in run.dossier.items() if v == run.version_id)
             print(
-                f"version {version.id} ({version.series.kind} {year}): körning {run.id}, "
+                f"version {run.version_id} ({kind} {year}): körning {run.id}, "
                 f"{len(rows)} fynd, {len(resolved)} lösta"
             )
         session.commit()

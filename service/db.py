@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -84,9 +85,9 @@ class DocumentSeries(Base):
     __tablename__ = "document_series"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
-    year: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(40))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))  # indexed by uq_series
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
     last_version: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (UniqueConstraint("unit_id", "year", "kind", name="uq_series"),)
@@ -115,6 +116,10 @@ class DocumentVersion(Base):
 
 
 class CheckRun(Base):
+    """One version judged as part of its unit's dossier of the year: one check of the dossier
+    gives a run per document in it (`dossier`: kind -> version id), with every rule's outcome
+    and the elements that could not be judged in this document."""
+
     __tablename__ = "check_run"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -124,21 +129,49 @@ class CheckRun(Base):
     input_hash: Mapped[str] = mapped_column(String(64))
     duration_ms: Mapped[float] = mapped_column()
     outcomes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    unjudged: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    dossier: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class CatalogueRule(Base):
+    """A rule's texts (title, message, reference, remedy in Swedish and English) as a catalogue
+    version had them: stored findings render from the catalogue they were judged by."""
+
+    __tablename__ = "catalogue_rule"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    catalogue_hash: Mapped[str] = mapped_column(String(64))
+    catalogue_version: Mapped[str] = mapped_column(String(20))
+    rule_id: Mapped[str] = mapped_column(String(8))
+    texts: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    __table_args__ = (UniqueConstraint("catalogue_hash", "rule_id", name="uq_catalogue_rule"),)
+
+
 class FindingRow(Base):
+    """A finding stored whole and without its language (`checks.findings.FindingRecord`): the
+    element's labels and breadcrumb in Swedish and English, the evidence, the values the
+    message's placeholders take. `legacy_message` is the Swedish message of a finding stored
+    before findings were kept whole (migration 0003), which kept no values; else NULL."""
+
     __tablename__ = "finding"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("check_run.id"), index=True)
     fingerprint: Mapped[str] = mapped_column(String(32), index=True)
-    rule_id: Mapped[str] = mapped_column(String(8))
-    severity: Mapped[str] = mapped_column(String(10))
-    message: Mapped[str] = mapped_column(Text)
-    element: Mapped[str] = mapped_column(Text)
+    rule_id: Mapped[str] = mapped_column(String(8), index=True)
+    severity: Mapped[str] = mapped_column(String(10), index=True)
+    element_id: Mapped[str] = mapped_column(String(200), default="")
+    element: Mapped[dict[str, str]] = mapped_column(JSON)  # sv, en
+    document: Mapped[str] = mapped_column(String(300), default="")
+    document_kind: Mapped[str] = mapped_column(String(40), default="")
     path: Mapped[str] = mapped_column(Text)
     line: Mapped[int | None] = mapped_column(Integer)
+    breadcrumb: Mapped[dict[str, list[str]]] = mapped_column(JSON)  # sv, en
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    values: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    legacy_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     change: Mapped[str] = mapped_column(String(12))  # new, persisting
     first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -159,6 +192,8 @@ class Decision(Base):
     approved_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     state: Mapped[str] = mapped_column(String(12))  # recorded, requested, approved
+
+    __table_args__ = (Index("ix_decision_series_fingerprint", "series_id", "fingerprint"),)
 
 
 class AuditEntry(Base):

@@ -17,8 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from checks.checker import Checker, CheckResult
-from checks.dossier import Dossier
+from checks.checker import Checker
 from checks.importers import IMPORT_SUFFIXES, Imported, import_file
 from checks.loading import InputError, LoadedDocument, parse_data, validate_document
 from service import access, audit
@@ -29,7 +28,6 @@ from service.db import (
     FindingRow,
     OrgUnit,
     User,
-    utcnow,
 )
 
 # How an upload gives what the CLI takes as options: the importers' refusals name the options,
@@ -192,12 +190,13 @@ def store_version(
             **({"given_committee": committee} if committee is not None else {}),
         },
     )
-    run, findings, resolved = run_check(session, checker, version, loaded, user.username)
-    # the unit's other documents of the year are judged against the new dossier too, so their
-    # cross-document findings (F1, R3, P7 …) are current
-    for other in current_versions(session, doc.year):
-        if other.series.unit_id == unit.id and other.series_id != version.series_id:
-            run_check(session, checker, other, None, user.username)
+    # one check of the unit's dossier as it stands with the new version: every document in it
+    # gets a run with its share of the findings, so cross-document findings (F1, R3, P7 …) of
+    # the unit's other documents are current too
+    from service.checking import check_dossier  # it reads the stored versions through here
+
+    runs = check_dossier(session, checker, unit, doc.year, user.username, (version, loaded))
+    run, findings, resolved = runs[version.id]
     return Upload(version, run, findings, resolved)
 
 
@@ -232,97 +231,10 @@ def findings_of(session: Session, run: CheckRun | None) -> list[FindingRow]:
     )
 
 
-def run_check(
-    session: Session,
-    checker: Checker,
-    version: DocumentVersion,
-    loaded: LoadedDocument | None,
-    actor: str,
-) -> tuple[CheckRun, list[FindingRow], list[FindingRow]]:
-    """A new run of one version; findings marked new or persisting against the previous run of
-    this version (a re-check) or else of the previous version. Returns the resolved ones too."""
-    if loaded is None:
-        loaded = reparse(version)
-    result: CheckResult = checker.check(dossier_for(session, version, loaded))
-    result_findings = [f for f in result.findings if f.document_kind == loaded.kind]
-    before_run = latest_run(session, version.id)
-    if before_run is None:
-        prev = previous_version(session, version)
-        before_run = latest_run(session, prev.id) if prev is not None else None
-    before = {f.fingerprint: f for f in findings_of(session, before_run)}
-    run = CheckRun(
-        version_id=version.id,
-        catalogue_version=result.catalogue_version,
-        catalogue_hash=result.catalogue_hash,
-        input_hash=version.content_hash,
-        duration_ms=round(result.duration_ms, 3),
-        outcomes=result.outcomes,
-    )
-    session.add(run)
-    session.flush()
-    now = utcnow()
-    rows: list[FindingRow] = []
-    for f in result_findings:
-        old = before.get(f.fingerprint)
-        row = FindingRow(
-            run_id=run.id,
-            fingerprint=f.fingerprint,
-            rule_id=f.rule_id,
-            severity=f.severity,
-            message=f.message,
-            element=f.element,
-            path=f.path,
-            line=f.line,
-            change="persisting" if old is not None else "new",
-            first_seen_at=old.first_seen_at if old is not None else now,
-        )
-        session.add(row)
-        rows.append(row)
-    session.flush()
-    fingerprints = {f.fingerprint for f in result_findings}
-    resolved = [f for fp, f in before.items() if fp not in fingerprints]
-    audit.append(
-        session,
-        actor,
-        "check_run",
-        f"run:{run.id}",
-        {
-            "version": version.id,
-            "catalogue": result.catalogue_version,
-            "catalogue_hash": result.catalogue_hash,
-            "findings": len(rows),
-            "new": sum(r.change == "new" for r in rows),
-            "resolved": len(resolved),
-        },
-    )
-    return run, rows, resolved
-
-
-def dossier_for(session: Session, version: DocumentVersion, loaded: LoadedDocument) -> Dossier:
-    """The unit's dossier for the year as it stands with this version: the newest version of
-    every other kind beside it, so cross-document rules (F1, R3, P7 …) judge too."""
-    series = version.series
-    unit = session.get(OrgUnit, series.unit_id)
-    doc: Any = loaded.document
-    dossier = Dossier(
-        source=f"{unit.name if unit else series.unit_id} {series.year}",
-        year=series.year,
-        committee=doc.committee,
-        unit=unit.name if unit else "",
-        documents={loaded.kind: loaded},
-    )
-    for other in current_versions(session, series.year):
-        if other.series.unit_id != series.unit_id or other.series_id == series.id:
-            continue
-        try:
-            dossier.documents.setdefault(other.series.kind, reparse(other))
-        except InputError:  # stored versions were valid when stored; a changed model may refuse
-            continue
-    return dossier
-
-
-def current_versions(session: Session, year: int | None = None) -> Iterable[DocumentVersion]:
-    """The newest version of every series (of one year)."""
+def current_versions(
+    session: Session, year: int | None = None, unit_id: int | None = None
+) -> Iterable[DocumentVersion]:
+    """The newest version of every series (of one year, of one unit)."""
     newest = (
         select(DocumentVersion.series_id, func.max(DocumentVersion.version).label("v"))
         .group_by(DocumentVersion.series_id)
@@ -332,6 +244,10 @@ def current_versions(session: Session, year: int | None = None) -> Iterable[Docu
         newest,
         (DocumentVersion.series_id == newest.c.series_id) & (DocumentVersion.version == newest.c.v),
     )
+    if year is not None or unit_id is not None:
+        query = query.join(DocumentSeries)
     if year is not None:
-        query = query.join(DocumentSeries).where(DocumentSeries.year == year)
+        query = query.where(DocumentSeries.year == year)
+    if unit_id is not None:
+        query = query.where(DocumentSeries.unit_id == unit_id)
     return session.execute(query.order_by(DocumentVersion.id)).scalars().all()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from checks.checker import Checker
 from checks.loading import InputError
 from service import access
+from service import findings as stored_findings
 from service.api.schemas import DecisionOut, FindingOut, VersionOut
 from service.auth import require_user
 from service.db import CheckRun, Decision, DocumentVersion, FindingRow, User
@@ -122,20 +123,8 @@ def version_fields(v: DocumentVersion) -> dict[str, Any]:
 
 
 def finding_fields(f: FindingRow, status: str = "active") -> dict[str, Any]:
-    return {
-        "id": f.id,
-        "run": f.run_id,
-        "fingerprint": f.fingerprint,
-        "rule_id": f.rule_id,
-        "severity": f.severity,
-        "message": f.message,
-        "element": f.element,
-        "path": f.path,
-        "line": f.line,
-        "change": f.change,
-        "first_seen_at": iso(f.first_seen_at),
-        "status": status,
-    }
+    """The stored finding whole, rendered in Swedish (`service.findings`)."""
+    return stored_findings.row_fields(db(), f, status)
 
 
 def finding_out(f: FindingRow, status: str = "active") -> FindingOut:

@@ -200,6 +200,8 @@ def get_run(path: RunPath) -> Response:
             input_hash=run.input_hash,
             duration_ms=run.duration_ms,
             outcomes=run.outcomes,
+            unjudged=run.unjudged,
+            dossier=run.dossier,
             created_at=iso(run.created_at),
             findings=[finding_out(f) for f in store.findings_of(db(), run)],
         )

@@ -6,12 +6,12 @@ from flask import Response
 from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
 
-from service import access, decisions, store
+from service import access, decisions
+from service import findings as stored_findings
 from service.api.common import (
     SECURITY,
     db,
     decision_out,
-    finding_fields,
     may,
     ok,
     responses,
@@ -25,7 +25,6 @@ from service.api.schemas import (
     FindingPageOut,
     FindingPath,
     FindingsQuery,
-    ListedFindingOut,
 )
 from service.auth import require_user
 from service.db import Decision, DocumentSeries
@@ -44,44 +43,19 @@ findings_bp = APIBlueprint(
 def get_findings(query: FindingsQuery) -> Response:
     """Fynden i de aktuella versionerna användaren får läsa, filtrerade och sida för sida."""
     user = require_user()
-    units = access.units(db(), user, "read")
-    out = []
-    for version in store.current_versions(db(), query.year):
-        series = version.series
-        if units is not None and series.unit_id not in units:
-            continue
-        if query.unit is not None and series.unit_id != query.unit:
-            continue
-        if query.kind is not None and series.kind != query.kind:
-            continue
-        for f in store.findings_of(db(), store.latest_run(db(), version.id)):
-            if query.severity and f.severity != query.severity:
-                continue
-            if query.rule and f.rule_id != query.rule.upper():
-                continue
-            status, _ = decisions.finding_status(db(), series.id, f.fingerprint)
-            if query.status and status != query.status:
-                continue
-            out.append(
-                ListedFindingOut.model_validate(
-                    {
-                        **finding_fields(f, status),
-                        "unit": series.unit_id,
-                        "year": series.year,
-                        "kind": series.kind,
-                        "version": version.id,
-                    }
-                )
-            )
-    start = (query.page - 1) * query.per_page
-    return ok(
-        FindingPageOut(
-            total=len(out),
-            page=query.page,
-            per_page=query.per_page,
-            findings=out[start : start + query.per_page],
-        )
+    filters = stored_findings.Filters(
+        units=access.units(db(), user, "read"),
+        unit=query.unit,
+        year=query.year,
+        kind=query.kind,
+        severity=query.severity,
+        rule=query.rule,
+        status=query.status,
     )
+    total, found = stored_findings.list_findings(
+        db(), filters, query.page, query.per_page, query.lang
+    )
+    return ok(FindingPageOut(total=total, page=query.page, per_page=query.per_page, findings=found))
 
 
 @findings_bp.post(

@@ -13,6 +13,7 @@ from checks.catalogue import Rule
 from checks.findings import Finding
 from service.access import Role
 from service.decisions import DecisionKind
+from service.findings import StoredFinding
 
 Level = Literal["nämnd", "förvaltning", "avdelning", "enhet"]
 Severity = Literal["fel", "varning", "info"]
@@ -96,6 +97,7 @@ class FindingsQuery(BaseModel):
     status: FindingStatus | None = None
     page: int = Field(default=1, ge=1)
     per_page: int = Field(default=50, ge=1, le=500)
+    lang: Literal["sv", "en"] = Field(default="sv", description="fyndens språk: sv eller en")
 
 
 class DecisionBody(BaseModel):
@@ -192,26 +194,9 @@ class VersionListOut(Out):
     versions: list[VersionOut]
 
 
-class FindingOut(Out):
-    id: int
-    run: int
-    fingerprint: str
-    rule_id: str
-    severity: Severity
-    message: str
-    element: str
-    path: str
-    line: int | None
-    change: Literal["new", "persisting"]
-    first_seen_at: str = _when()
-    status: FindingStatus
-
-
-class ListedFindingOut(FindingOut):
-    unit: int
-    year: int
-    kind: str
-    version: int
+# one model of a finding: the library's `Finding` with where the service keeps it
+FindingOut = StoredFinding
+ListedFindingOut = StoredFinding
 
 
 class FindingPageOut(Out):
@@ -244,6 +229,8 @@ class RunOut(Out):
     input_hash: str
     duration_ms: float
     outcomes: dict[str, str] = Field(description="regel-id → utfall")
+    unjudged: dict[str, Any] = Field(description="regel-id → handlingens element som inte bedömdes")
+    dossier: dict[str, int] = Field(description="akten som bedömdes: handlingstyp → version")
     created_at: str = _when()
     findings: list[FindingOut]
 
