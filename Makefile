@@ -8,7 +8,7 @@ EXAMPLE := examples/akt-2012-brister
 # uv runs on the interpreter it is given and never downloads one of its own.
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup run check-example serve test test-latest lint lock bench corpus rules-doc clean
+.PHONY: setup run check-example serve test test-latest lint lock bench corpus rules-doc clean fuzz
 
 setup: $(STAMP)
 
@@ -58,6 +58,12 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# The watchman against the engine on many generated fact sets (tests/test_watchman.py, the same
+# properties `make test` runs with 40 examples); FUZZ_EXAMPLES sets how many (default 20000).
+fuzz: $(STAMP)
+	STYRKOLL_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} $(PY) -m pytest -q -p no:cacheprovider \
+	    tests/test_watchman.py -k fuzz
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check checks service tests bench

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import time
 from collections import defaultdict
 from collections.abc import Mapping
@@ -17,8 +18,10 @@ from checks.engine import Engine, Match
 from checks.facts import FROM_DOCUMENT, Fact, FactBase, Place, derive
 from checks.findings import Finding, Sources, build_findings
 from checks.loading import LoadedDocument
+from checks.watchman import Watchman
 from checks.worker import IsolatedEngine
 
+WATCH_ENV = "STYRKOLL_WATCH"  # "1": every Checker built without `watch=` runs the watchman
 EXCERPT_SV = "texten är ett utdrag: det regeln saknar kan stå längre fram i handlingen"
 OUTCOMES_SV: dict[str, str] = {
     "failed": "gav fynd",
@@ -146,13 +149,23 @@ def settle_after_startup() -> None:
 
 
 class Checker:
-    """Checks plans against a catalogue; evaluations run in a worker process unless told not to."""
+    """Checks plans against a catalogue; evaluations run in a worker process unless told not to.
 
-    def __init__(self, catalogue: Catalogue | None = None, isolated: bool = True) -> None:
+    `watch=True` (or `STYRKOLL_WATCH=1`, which the tests set) runs the watchman
+    (`checks.watchman`) beside the engine on the same facts: any difference in the matches is a
+    `WatchmanDisagrees`, never a result. Off by default: the engine alone judges in production.
+    """
+
+    def __init__(
+        self, catalogue: Catalogue | None = None, isolated: bool = True, watch: bool | None = None
+    ) -> None:
         self.catalogue = catalogue if catalogue is not None else load_catalogue()
         self.engine: Engine | IsolatedEngine = (
             IsolatedEngine(self.catalogue) if isolated else Engine(self.catalogue)
         )
+        if watch is None:
+            watch = os.environ.get(WATCH_ENV, "") not in ("", "0")
+        self.watchman = Watchman(self.catalogue.rules) if watch else None
         self.default_config = default_config(self.catalogue)
         self.needs: dict[str, tuple[Need, ...]] = {r.id: needs(r) for r in self.catalogue.rules}
         self.scopes: dict[str, dict[str, dict[str, Any]]] = {
@@ -175,6 +188,8 @@ class Checker:
         calendar = config.calendar or self.catalogue.calendar
         base = derive(dossier, config.settings, calendar.for_year(dossier.year))
         matches = self.engine.evaluate(base.facts)
+        if self.watchman is not None:
+            self.watchman.watch(base.facts, matches)
         dropped = (
             set(config.not_selected)
             | set(config.switched_off)

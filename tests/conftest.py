@@ -22,6 +22,10 @@ from checks.facts import derive
 from checks.findings import Finding
 from checks.loading import compose_yaml, parse_plan
 
+# Every check the tests make, in this process and in the CLI and service processes they start,
+# runs the watchman beside the engine (checks.watchman): any difference in matches fails the test.
+os.environ.setdefault("STYRKOLL_WATCH", "1")
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 CLEAN_DOSSIER = EXAMPLES / "akt-2012"
