@@ -28,6 +28,19 @@ Egenskap: R – Riskanalys och intern kontroll
       Så ges fyndet R1 för akten
 
     @R1
+    Scenario: Nämndens krav känns igen även med en parentes efter ROV
+      Givet att akten saknar riskanalysen
+      Och att planens fält inriktningsmål[2].mål[1].nämndmål[1].aktiviteter[1] saknas
+      Och att planens första nämndmål har aktiviteten:
+        """
+        titel: Samtliga enheter genomför ROV (senast 31 mars)
+        startdatum: 2012-01-01
+        slutdatum: 2012-03-31
+        """
+      När akten kontrolleras
+      Så ges fyndet R1 för akten
+
+    @R1
     Scenario: En akt utan riskanalys när nämnden inte kräver någon håller
       Givet att akten saknar riskanalysen
       Och att planens fält inriktningsmål[2].mål[1].nämndmål[1].aktiviteter[1] saknas

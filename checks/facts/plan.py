@@ -3,6 +3,8 @@ guarantees and the budget, with the amounts and years its texts quote."""
 
 from __future__ import annotations
 
+import re
+
 from datetime import date
 
 from checks.facts.base import Fact, FactBase, FactKind, Place, number, present, put_plain
@@ -37,6 +39,10 @@ _TARGET_YEAR = {  # read in the goal's wording, its target value and its own ind
     "target_quote": "orden som anger året",
     "target_years_past": "planens år minus målåret (positivt: målåret har redan passerat)",
 }
+# An activity that asks the units for a risk and materiality analysis (R1): "ROV" as a word or
+# the name written out. Read here, in Python: the engine's regex missed "rov (senast …)".
+_ASKS_FOR_ROV = re.compile(r"\brov\b|risk- och väsentlighetsanalys")
+
 KINDS = {
     "plan": FactKind(
         model=Plan,
@@ -86,6 +92,7 @@ KINDS = {
             "level": "nämnd eller enhet",
             "duration_days": "slutdatum minus startdatum i dagar",
             "title_folded": "rubriken med gemener",
+            "asks_for_rov": "aktiviteten kräver en risk- och väsentlighetsanalys (ROV) av enheterna",
         },
     ),
     "quality_guarantee": FactKind(
@@ -275,6 +282,7 @@ def _derive(
     elif isinstance(element, Activity):
         fact["level"] = "nämnd" if isinstance(owner, BoardGoal) else "enhet"
         fact["title_folded"] = element.title.casefold()
+        fact["asks_for_rov"] = _ASKS_FOR_ROV.search(fact["title_folded"]) is not None
         if element.start is not None and element.end is not None:
             fact["duration_days"] = element.end.toordinal() - element.start.toordinal()
     elif isinstance(element, QualityGuarantee):
