@@ -4,7 +4,6 @@ guarantees and the budget, with the amounts and years its texts quote."""
 from __future__ import annotations
 
 import re
-
 from datetime import date
 
 from checks.facts.base import Fact, FactBase, FactKind, Place, number, present, put_plain
