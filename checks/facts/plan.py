@@ -91,7 +91,7 @@ KINDS = {
             "level": "nämnd eller enhet",
             "duration_days": "slutdatum minus startdatum i dagar",
             "title_folded": "rubriken med gemener",
-            "asks_for_rov": "aktiviteten kräver en risk- och väsentlighetsanalys (ROV) av enheterna",
+            "asks_for_rov": "aktiviteten kräver en risk- och väsentlighetsanalys (ROV)",
         },
     ),
     "quality_guarantee": FactKind(
