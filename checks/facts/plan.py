@@ -280,8 +280,9 @@ def _derive(
                 fact["target_gap"] = number(gap if direction == "högre" else -gap)
     elif isinstance(element, Activity):
         fact["level"] = "nämnd" if isinstance(owner, BoardGoal) else "enhet"
-        fact["title_folded"] = element.title.casefold()
-        fact["asks_for_rov"] = _ASKS_FOR_ROV.search(fact["title_folded"]) is not None
+        folded = element.title.casefold()
+        fact["title_folded"] = folded
+        fact["asks_for_rov"] = _ASKS_FOR_ROV.search(folded) is not None
         if element.start is not None and element.end is not None:
             fact["duration_days"] = element.end.toordinal() - element.start.toordinal()
     elif isinstance(element, QualityGuarantee):
