@@ -240,7 +240,9 @@ def test_a_pattern_the_engine_cannot_compile_names_its_rule(tmp_path: Path) -> N
     shutil.copytree(ROOT / "rules", rules)
     path = rules / "risks.yaml"
     text = path.read_text(encoding="utf-8")
-    broken = text.replace("'(.*[ (])?(rov[ )]|", "'(.*[a-z ])?(rov[ )]|", 1)
+    broken = text.replace(
+        "- {asks_for_rov: true}", "- {$mt: {title_folded: '(.*[a-z ])?(rov[ )]|risk).*'}}", 1
+    )
     assert broken != text
     path.write_text(broken, encoding="utf-8")
     with pytest.raises(CatalogueError) as info:
