@@ -63,18 +63,11 @@ REFUSALS: dict[Action, str] = {
 
 
 def descendants(session: Session, root_id: int) -> set[int]:
-    """The ids of an org unit and everything below it."""
-    found = {root_id}
-    frontier = [root_id]
-    while frontier:
-        children = (
-            session.execute(select(OrgUnit.id).where(OrgUnit.parent_id.in_(frontier)))
-            .scalars()
-            .all()
-        )
-        frontier = [c for c in children if c not in found]
-        found.update(frontier)
-    return found
+    """The ids of an org unit and everything below it, in one statement (a recursive query;
+    UNION, not UNION ALL, so that even a cycle in the tree ends)."""
+    tree = select(OrgUnit.id).where(OrgUnit.id == root_id).cte("tree", recursive=True)
+    tree = tree.union(select(OrgUnit.id).where(OrgUnit.parent_id == tree.c.id))
+    return set(session.execute(select(tree.c.id)).scalars())
 
 
 def reach(action: Action, role: str) -> Reach | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -135,6 +135,16 @@ def _store_run(
     )
     session.add(run)
     session.flush()
+    # the version's latest run: the highest id wins, also when two checks of the dossier run
+    # at once (the row lock orders them; versions are updated in the dossier's kind order)
+    session.execute(
+        update(DocumentVersion)
+        .where(
+            DocumentVersion.id == version.id,
+            or_(DocumentVersion.latest_run_id.is_(None), DocumentVersion.latest_run_id < run.id),
+        )
+        .values(latest_run_id=run.id)
+    )
     now = utcnow()
     rows: list[FindingRow] = []
     for f in records:

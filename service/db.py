@@ -109,6 +109,13 @@ class DocumentVersion(Base):
     # kept so that every later reading of the original gives the same document
     given_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
     given_committee: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # the version's latest run, set as each run is stored (migration 0004): the findings list
+    # reads the current findings as those of the latest run of every series' newest version
+    # (`DocumentSeries.last_version`) without grouping whole tables
+    latest_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("check_run.id", name="fk_document_version_latest_run", use_alter=True),
+        nullable=True,
+    )
 
     series: Mapped[DocumentSeries] = relationship()
 
@@ -174,6 +181,12 @@ class FindingRow(Base):
     legacy_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     change: Mapped[str] = mapped_column(String(12))  # new, persisting
     first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    # the findings list counts and pages a run's findings by severity, rule and status (the
+    # decisions on the fingerprint) from this index alone, never reading the findings' rows
+    __table_args__ = (
+        Index("ix_finding_run_filters", "run_id", "severity", "rule_id", "fingerprint", "id"),
+    )
 
 
 class Decision(Base):

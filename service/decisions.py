@@ -135,11 +135,17 @@ def finding_status(
         .scalars()
         .all()
     )
-    for d in decisions:
+    return status_of(decisions, today)
+
+
+def status_of(exceptions: Sequence[Decision], today: date) -> tuple[str, Decision | None]:
+    """The status the exceptions on one finding give it (newest first): the newest approved one
+    decides, expired or not; else a requested one; else active."""
+    for d in exceptions:
         if d.state == "approved":
             if d.expires is not None and d.expires < today:
                 return "exception_expired", d
             return "exception", d
-    if any(d.state == "requested" for d in decisions):
-        return "exception_requested", decisions[0]
+    if any(d.state == "requested" for d in exceptions):
+        return "exception_requested", exceptions[0]
     return "active", None

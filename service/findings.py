@@ -2,8 +2,11 @@
 or English from the rule texts of the catalogue that judged it.
 
 A page of findings costs a constant number of statements whatever the number of findings: the
-count, the page (with its status from the decisions, computed in the same query) and the rule
-texts of the page. `StoredFinding` is the library's `Finding` with where the service keeps it.
+page's ids with the total, the page, the decisions on the page's findings (their status) and the
+rule texts of the page. The current findings are read through each version's latest run
+(`latest_run_id`) and each series' newest version (`last_version`); a status filter is an
+EXISTS on the decisions. `StoredFinding` is the library's `Finding` with where the service
+keeps it.
 """
 
 from __future__ import annotations
@@ -13,7 +16,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select, tuple_
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    false,
+    func,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import Session, aliased
 
 from checks.findings import EvidenceRecord, Finding, FindingRecord, Texts, render
@@ -25,7 +38,7 @@ from service.db import (
     DocumentVersion,
     FindingRow,
 )
-from service.decisions import EXCEPTION_KINDS
+from service.decisions import EXCEPTION_KINDS, status_of
 
 STATUSES = ("active", "exception", "exception_expired", "exception_requested")
 
@@ -64,94 +77,78 @@ def iso(value: datetime) -> str:
     return aware.isoformat()
 
 
-def _status(today: date) -> tuple[ColumnElement[str], Any, Any, Any]:
-    """The status of a finding from the exceptions on its fingerprint in its series: the newest
-    approved one decides (expired or not); else a requested one; else active."""
-    approved = (
-        select(Decision.series_id, Decision.fingerprint, func.max(Decision.id).label("decision_id"))
-        .where(Decision.state == "approved", Decision.kind.in_(EXCEPTION_KINDS))
-        .group_by(Decision.series_id, Decision.fingerprint)
-        .subquery("approved")
+def _exceptions(state: str | None = None) -> Select[int]:
+    """The exceptions on the finding's fingerprint in its series (correlated), in `state`."""
+    stmt = select(Decision.id).where(
+        Decision.series_id == DocumentSeries.id,
+        Decision.fingerprint == FindingRow.fingerprint,
+        Decision.kind.in_(EXCEPTION_KINDS),
     )
-    requested = (
-        select(Decision.series_id, Decision.fingerprint)
-        .where(Decision.state == "requested", Decision.kind.in_(EXCEPTION_KINDS))
-        .group_by(Decision.series_id, Decision.fingerprint)
-        .subquery("requested")
-    )
-    exception = aliased(Decision, name="exception")
-    status = case(
-        (
-            exception.id.is_(None) & requested.c.series_id.is_not(None),
-            "exception_requested",
-        ),
-        (exception.id.is_(None), "active"),
-        (exception.expires.is_not(None) & (exception.expires < today), "exception_expired"),
-        else_="exception",
-    )
-    return status, approved, requested, exception
+    return stmt.where(Decision.state == state) if state is not None else stmt
 
 
-def _select(today: date, current: bool) -> tuple[Any, ColumnElement[str]]:
-    """Findings with their run, version, series and status; `current`: only those of the latest
-    run of the newest version of every series."""
-    status, approved, requested, exception = _status(today)
-    stmt = select(
-        FindingRow,
-        CheckRun.catalogue_version,
-        CheckRun.catalogue_hash,
-        DocumentVersion.id,
-        DocumentSeries.unit_id,
-        DocumentSeries.year,
-        DocumentSeries.kind,
-        status.label("status"),
-    ).select_from(FindingRow)
-    if current:
-        newest = (
-            select(DocumentVersion.series_id, func.max(DocumentVersion.version).label("v"))
-            .group_by(DocumentVersion.series_id)
-            .subquery("newest")
+def _status_is(status: str, today: date) -> ColumnElement[bool]:
+    """A condition that a current finding has this status (as `decisions.status_of` gives it),
+    as EXISTS on the decisions' index: the newest approved exception decides, expired or not;
+    else a requested one; else active."""
+    approved, requested = _exceptions("approved"), _exceptions("requested")
+    if status == "active":
+        return ~approved.exists() & ~requested.exists()
+    if status == "exception_requested":
+        return ~approved.exists() & requested.exists()
+    if status not in ("exception", "exception_expired"):
+        return false()
+    newer = aliased(Decision, name="newer")
+    newest = approved.where(
+        ~select(newer.id)
+        .where(
+            newer.series_id == Decision.series_id,
+            newer.fingerprint == Decision.fingerprint,
+            newer.kind.in_(EXCEPTION_KINDS),
+            newer.state == "approved",
+            newer.id > Decision.id,
         )
-        latest = (
-            select(CheckRun.version_id, func.max(CheckRun.id).label("run_id"))
-            .group_by(CheckRun.version_id)
-            .subquery("latest")
-        )
-        stmt = (
-            stmt.join(latest, latest.c.run_id == FindingRow.run_id)
-            .join(CheckRun, CheckRun.id == latest.c.run_id)
-            .join(DocumentVersion, DocumentVersion.id == latest.c.version_id)
-            .join(
-                newest,
-                and_(
-                    newest.c.series_id == DocumentVersion.series_id,
-                    newest.c.v == DocumentVersion.version,
-                ),
-            )
-        )
-    else:
-        stmt = stmt.join(CheckRun, CheckRun.id == FindingRow.run_id).join(
-            DocumentVersion, DocumentVersion.id == CheckRun.version_id
-        )
-    stmt = (
-        stmt.join(DocumentSeries, DocumentSeries.id == DocumentVersion.series_id)
-        .outerjoin(
-            approved,
-            and_(
-                approved.c.series_id == DocumentSeries.id,
-                approved.c.fingerprint == FindingRow.fingerprint,
-            ),
-        )
-        .outerjoin(exception, exception.id == approved.c.decision_id)
-        .outerjoin(
-            requested,
-            and_(
-                requested.c.series_id == DocumentSeries.id,
-                requested.c.fingerprint == FindingRow.fingerprint,
-            ),
-        )
+        .exists()
     )
-    return stmt, status
+    expired = Decision.expires.is_not(None) & (Decision.expires < today)
+    return newest.where(expired if status == "exception_expired" else ~expired).exists()
+
+
+def _placed() -> Select[FindingRow, str, str, int, int, int, str, int]:
+    """Findings with their run's catalogue, their version and their series."""
+    return (
+        select(
+            FindingRow,
+            CheckRun.catalogue_version,
+            CheckRun.catalogue_hash,
+            DocumentVersion.id,
+            DocumentSeries.unit_id,
+            DocumentSeries.year,
+            DocumentSeries.kind,
+            DocumentSeries.id,
+        )
+        .select_from(FindingRow)
+        .join(CheckRun, CheckRun.id == FindingRow.run_id)
+        .join(DocumentVersion, DocumentVersion.id == CheckRun.version_id)
+        .join(DocumentSeries, DocumentSeries.id == DocumentVersion.series_id)
+    )
+
+
+def _current() -> Select[int]:
+    """The ids of the current findings: those of the latest run of every series' newest
+    version, read from the series and the version's pointer (no grouping of whole tables)."""
+    return (
+        select(FindingRow.id)
+        .select_from(DocumentSeries)
+        .join(
+            DocumentVersion,
+            and_(
+                DocumentVersion.series_id == DocumentSeries.id,
+                DocumentVersion.version == DocumentSeries.last_version,
+            ),
+        )
+        .join(FindingRow, FindingRow.run_id == DocumentVersion.latest_run_id)
+    )
 
 
 def list_findings(
@@ -163,10 +160,17 @@ def list_findings(
     today: date | None = None,
 ) -> tuple[int, list[StoredFinding]]:
     """The current findings a list shows: the total and one page, in document and finding
-    order. Three statements, whatever the number of findings."""
-    stmt, status = _select(today or date.today(), current=True)
+    order. Four statements, whatever the number of findings: the page's ids with the total,
+    the page, the decisions on the page's findings and the rule texts of the page."""
+    today = today or date.today()
+    stmt = _current()
     if filters.units is not None:
-        stmt = stmt.where(DocumentSeries.unit_id.in_(sorted(filters.units)))
+        # the ids as literals: a whole administration's hundreds of units as bound parameters
+        # cost more to send than the query takes
+        units: BindParameter[int] = bindparam(
+            "units", sorted(filters.units), expanding=True, literal_execute=True
+        )
+        stmt = stmt.where(DocumentSeries.unit_id.in_(units))
     if filters.unit is not None:
         stmt = stmt.where(DocumentSeries.unit_id == filters.unit)
     if filters.year is not None:
@@ -178,29 +182,40 @@ def list_findings(
     if filters.rule is not None:
         stmt = stmt.where(FindingRow.rule_id == filters.rule.upper())
     if filters.status is not None:
-        stmt = stmt.where(status == filters.status)
-    total = session.execute(
-        select(func.count()).select_from(
-            stmt.with_only_columns(FindingRow.id).order_by(None).subquery()
-        )
-    ).scalar_one()
-    rows = session.execute(
-        stmt.order_by(DocumentVersion.id, FindingRow.id)
+        stmt = stmt.where(_status_is(filters.status, today))
+    # the page's ids and the total in one pass over the matching findings (a window count);
+    # a page past the end counts them on their own
+    page_ids = session.execute(
+        stmt.add_columns(func.count().over().label("total"))
+        .order_by(DocumentVersion.id, FindingRow.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    return total, _rendered(session, rows, lang)
+    if page_ids:
+        total = page_ids[0].total
+    else:
+        total = session.execute(stmt.with_only_columns(func.count())).scalar_one()
+    rows = session.execute(
+        _placed()
+        .where(FindingRow.id.in_([r.id for r in page_ids]))
+        .order_by(DocumentVersion.id, FindingRow.id)
+    ).all()
+    return total, _rendered(session, rows, lang, today)
 
 
 def findings_by_id(
-    session: Session, ids: Sequence[int], lang: str = "sv", today: date | None = None
+    session: Session,
+    ids: Sequence[int],
+    lang: str = "sv",
+    today: date | None = None,
+    status: str | None = None,
 ) -> list[StoredFinding]:
-    """Stored findings by id (of any run), rendered, in the order of `ids`."""
+    """Stored findings by id (of any run), rendered, in the order of `ids` (`status`: as the
+    caller found it, else as its decisions make it)."""
     if not ids:
         return []
-    stmt, _ = _select(today or date.today(), current=False)
-    rows = session.execute(stmt.where(FindingRow.id.in_(list(ids)))).all()
-    found = {f.id: f for f in _rendered(session, rows, lang)}
+    rows = session.execute(_placed().where(FindingRow.id.in_(sorted(set(ids))))).all()
+    found = {f.id: f for f in _rendered(session, rows, lang, today or date.today(), status)}
     return [found[i] for i in ids if i in found]
 
 
@@ -210,18 +225,51 @@ def findings_of_runs(
     """Every finding of these runs, rendered, in run and finding order."""
     if not run_ids:
         return []
-    stmt, _ = _select(today or date.today(), current=False)
     rows = session.execute(
-        stmt.where(FindingRow.run_id.in_(list(run_ids))).order_by(FindingRow.id)
+        _placed().where(FindingRow.run_id.in_(list(run_ids))).order_by(FindingRow.id)
     ).all()
-    return _rendered(session, rows, lang)
+    return _rendered(session, rows, lang, today or date.today())
 
 
-def _rendered(session: Session, rows: Sequence[Any], lang: str) -> list[StoredFinding]:
+def _statuses(session: Session, rows: Sequence[Any], today: date) -> dict[tuple[int, str], str]:
+    """The status of every (series, fingerprint) of these rows that has exceptions, in one
+    statement: those without any are active."""
+    pairs = sorted({(r[7], r[0].fingerprint) for r in rows})
+    if not pairs:
+        return {}
+    exceptions: dict[tuple[int, str], list[Decision]] = {}
+    for d in session.execute(
+        select(Decision)
+        .where(
+            tuple_(Decision.series_id, Decision.fingerprint).in_(pairs),
+            Decision.kind.in_(EXCEPTION_KINDS),
+            Decision.state.in_(("approved", "requested")),
+        )
+        .order_by(Decision.id.desc())
+    ).scalars():
+        exceptions.setdefault((d.series_id, d.fingerprint), []).append(d)
+    return {pair: status_of(found, today)[0] for pair, found in exceptions.items()}
+
+
+def _rendered(
+    session: Session,
+    rows: Sequence[Any],
+    lang: str,
+    today: date,
+    status: str | None = None,
+) -> list[StoredFinding]:
     texts = rule_texts(session, {(r[2], r[0].rule_id) for r in rows})
+    statuses = _statuses(session, rows, today) if status is None else {}
     return [
-        stored(row, (catalogue, catalogue_hash), (version, unit, year, kind), status, texts, lang)
-        for row, catalogue, catalogue_hash, version, unit, year, kind, status in rows
+        stored(
+            row,
+            (catalogue, catalogue_hash),
+            (version, unit, year, kind),
+            status or statuses.get((series, row.fingerprint), "active"),
+            texts,
+            lang,
+        )
+        for row, catalogue, catalogue_hash, version, unit, year, kind, series in rows
     ]
 
 
@@ -309,13 +357,10 @@ def stored(
     )
 
 
-def row_fields(
-    session: Session, row: FindingRow, status: str | None = None, lang: str = "sv"
-) -> dict[str, Any]:
-    """One stored finding as JSON data, rendered (`status`: as the caller found it, else as
-    its decisions make it)."""
-    found = findings_by_id(session, [row.id], lang)
-    fields = found[0].model_dump(mode="json")
-    if status is not None:
-        fields["status"] = status
-    return fields
+def rows_fields(
+    session: Session, rows: Sequence[FindingRow], status: str | None = None, lang: str = "sv"
+) -> list[dict[str, Any]]:
+    """Stored findings as JSON data, rendered, in the order of `rows`: a constant number of
+    statements however many (`status`: as the caller found them, else as decisions make it)."""
+    found = findings_by_id(session, [r.id for r in rows], lang, status=status)
+    return [f.model_dump(mode="json") for f in found]

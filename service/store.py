@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -234,18 +234,12 @@ def findings_of(session: Session, run: CheckRun | None) -> list[FindingRow]:
 def current_versions(
     session: Session, year: int | None = None, unit_id: int | None = None
 ) -> Iterable[DocumentVersion]:
-    """The newest version of every series (of one year, of one unit)."""
-    newest = (
-        select(DocumentVersion.series_id, func.max(DocumentVersion.version).label("v"))
-        .group_by(DocumentVersion.series_id)
-        .subquery()
-    )
+    """The newest version of every series (of one year, of one unit): the series' last."""
     query = select(DocumentVersion).join(
-        newest,
-        (DocumentVersion.series_id == newest.c.series_id) & (DocumentVersion.version == newest.c.v),
+        DocumentSeries,
+        (DocumentVersion.series_id == DocumentSeries.id)
+        & (DocumentVersion.version == DocumentSeries.last_version),
     )
-    if year is not None or unit_id is not None:
-        query = query.join(DocumentSeries)
     if year is not None:
         query = query.where(DocumentSeries.year == year)
     if unit_id is not None:

@@ -1,14 +1,16 @@
 """Migration 0003 carries the findings stored before findings were kept whole: a database at
 revision 0002 with findings in it, upgraded, loses nothing; read through the service they keep
 their Swedish message and place and gain the rule's title, reference and remedy; downgraded
-again, every row is as it was. On SQLite and (when configured) PostgreSQL."""
+again, every row is as it was. Migration 0004 points every version at its latest run, and the
+list of current findings read through the pointers is the one 0003's grouping gave. On SQLite
+and (when configured) PostgreSQL."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import MetaData, create_engine, insert, select
+from sqlalchemy import MetaData, create_engine, func, insert, select
 from sqlalchemy.orm import sessionmaker
 
 from checks.checker import Checker
@@ -202,3 +204,102 @@ def test_downgrade_renders_whole_findings_as_swedish_messages(
     old = {r["id"]: (r["message"], r["element"]) for r in _old_rows(database_url)}
     assert old == expected
     upgrade(database_url)
+
+
+def _current_at_0003(conn: Any, t: dict[str, Any]) -> list[int]:
+    """The current findings as the list chose them before 0004: the latest run (highest id) of
+    the newest version of every series, grouped over whole tables."""
+    v, r, f = t["document_version"], t["check_run"], t["finding"]
+    newest = (
+        select(v.c.series_id, func.max(v.c.version).label("n")).group_by(v.c.series_id).subquery()
+    )
+    latest = select(r.c.version_id, func.max(r.c.id).label("run")).group_by(r.c.version_id)
+    latest_q = latest.subquery()
+    return list(
+        conn.execute(
+            select(f.c.id)
+            .join(latest_q, latest_q.c.run == f.c.run_id)
+            .join(v, v.c.id == latest_q.c.version_id)
+            .join(newest, (newest.c.series_id == v.c.series_id) & (newest.c.n == v.c.version))
+            .order_by(v.c.id, f.c.id)
+        ).scalars()
+    )
+
+
+def _without_id(row: Any) -> dict[str, Any]:
+    return {k: v for k, v in row._mapping.items() if k != "id"}
+
+
+def test_0004_points_every_version_at_its_latest_run(service_app: Any, database_url: str) -> None:
+    """Upgraded from 0003, every version points at its run with the highest id (a later run of
+    the newest version wins, one of an older version changes nothing), and the list of current
+    findings is the one 0003's grouping gave."""
+    from tests.test_service import bearer, tokens
+
+    def listed() -> list[dict[str, Any]]:
+        token = tokens(service_app)["revisor"]
+        body = (
+            service_app.test_client()
+            .get("/api/v1/findings?per_page=500", headers=bearer(token))
+            .json
+        )
+        assert body["total"] == len(body["findings"])
+        found: list[dict[str, Any]] = body["findings"]
+        return found
+
+    before = listed()
+    service_app.extensions["styrkoll_engine"].dispose()
+    downgrade(database_url, "0003")
+    engine = create_engine(database_url)
+    meta = MetaData()
+    meta.reflect(engine)
+    t = meta.tables
+    assert "latest_run_id" not in t["document_version"].c
+    v, r, f = t["document_version"], t["check_run"], t["finding"]
+    with engine.begin() as conn:
+        assert _current_at_0003(conn, t) == [x["id"] for x in before]
+        # the newest plan is checked again (same findings, a later run); and an older version
+        # of it gets a run of its own after that, which is not current
+        plan = conn.execute(
+            select(v.c.id, v.c.series_id, v.c.version)
+            .join(t["document_series"], t["document_series"].c.id == v.c.series_id)
+            .where(t["document_series"].c.kind == "verksamhetsplan")
+            .order_by(v.c.version.desc())
+        ).all()
+        assert len(plan) >= 2 and plan[0].series_id == plan[1].series_id
+        copied: dict[int, int] = {}
+        for version_id in (plan[0].id, plan[1].id):
+            run = conn.execute(
+                select(r).where(r.c.version_id == plan[0].id).order_by(r.c.id.desc()).limit(1)
+            ).one()
+            new_run = conn.execute(
+                insert(r).values({**_without_id(run), "version_id": version_id}).returning(r.c.id)
+            ).scalar_one()
+            copied[version_id] = new_run
+            for row in conn.execute(select(f).where(f.c.run_id == run.id).order_by(f.c.id)):
+                conn.execute(insert(f).values({**_without_id(row), "run_id": new_run}))
+        expected = _current_at_0003(conn, t)
+        latest = dict(
+            conn.execute(select(r.c.version_id, func.max(r.c.id)).group_by(r.c.version_id)).all()
+        )
+        versions = conn.execute(select(v.c.id)).scalars().all()
+    assert expected != [x["id"] for x in before]  # the plan's copies are current
+    assert len(expected) == len(before)
+    engine.dispose()
+
+    upgrade(database_url)
+    engine = create_engine(database_url)
+    meta = MetaData()
+    meta.reflect(engine)
+    with engine.connect() as conn:
+        v = meta.tables["document_version"]
+        pointers = dict(conn.execute(select(v.c.id, v.c.latest_run_id)).all())
+    engine.dispose()
+    assert pointers == {vid: latest.get(vid) for vid in versions}
+    assert pointers[plan[0].id] == copied[plan[0].id] and pointers[plan[1].id] == copied[plan[1].id]
+    after = listed()
+    assert [x["id"] for x in after] == expected
+    strip = ("id", "run", "change", "first_seen_at")
+    assert [{k: x[k] for k in x if k not in strip} for x in after] == [
+        {k: x[k] for k in x if k not in strip} for x in before
+    ]

@@ -16,7 +16,7 @@ from service.api.common import (
     SECURITY,
     checker,
     db,
-    finding_out,
+    findings_out,
     input_problem,
     iso,
     may,
@@ -107,8 +107,8 @@ def post_document(query: UploadQuery) -> Response:
         UploadOut(
             version=version_out(upload.version),
             run=upload.run.id,
-            findings=[finding_out(f) for f in upload.findings],
-            resolved=[finding_out(f) for f in upload.resolved],
+            findings=findings_out(upload.findings),
+            resolved=findings_out(upload.resolved),
         ),
         201,
     )
@@ -173,13 +173,17 @@ def get_diff(path: VersionPath, query: DiffQuery) -> Response:
         if older is not None
         else {}
     )
+    new = [f for fp, f in now.items() if fp not in then]
+    persisting = [f for fp, f in now.items() if fp in then]
+    resolved = [f for fp, f in then.items() if fp not in now]
+    out = findings_out(new + persisting + resolved)  # read together
     return ok(
         DiffOut(
             version=version.id,
             against=older.id if older is not None else None,
-            new=[finding_out(f) for fp, f in now.items() if fp not in then],
-            persisting=[finding_out(f) for fp, f in now.items() if fp in then],
-            resolved=[finding_out(f) for fp, f in then.items() if fp not in now],
+            new=out[: len(new)],
+            persisting=out[len(new) : len(new) + len(persisting)],
+            resolved=out[len(new) + len(persisting) :],
         )
     )
 
@@ -203,7 +207,7 @@ def get_run(path: RunPath) -> Response:
             unjudged=run.unjudged,
             dossier=run.dossier,
             created_at=iso(run.created_at),
-            findings=[finding_out(f) for f in store.findings_of(db(), run)],
+            findings=findings_out(store.findings_of(db(), run)),
         )
     )
 
