@@ -13,6 +13,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path as FsPath
 from typing import Any, Literal
@@ -161,10 +162,12 @@ class Catalogue:
         return len(self.rules)
 
     def get(self, rule_id: str) -> CheckedRule | None:
-        for rule in self.rules:
-            if rule.id == rule_id:
-                return rule
-        return None
+        return self._by_id.get(rule_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, CheckedRule]:
+        """The rules by id (built once: `get` is asked per rule on every check)."""
+        return {rule.id: rule for rule in self.rules}
 
     @property
     def short_hash(self) -> str:

@@ -296,6 +296,8 @@ class Checker:
         """Facts a rule would judge but that lack a value it `requires`."""
         checked = self.catalogue.get(rule_id)
         assert checked is not None
+        if not checked.rule.requires:
+            return []
         out: list[tuple[str, tuple[str, ...]]] = []
         for needed in checked.rule.requires:
             alias, _, field = needed.partition(".")
