@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     BindParameter,
@@ -69,6 +69,9 @@ class Filters:
     severity: str | None = None
     rule: str | None = None
     status: str | None = None
+
+
+S = TypeVar("S", bound=Select[Any])
 
 
 def iso(value: datetime) -> str:
@@ -151,6 +154,17 @@ def _current() -> Select[int]:
     )
 
 
+def of_series(stmt: S, unit: int | None, year: int | None, kind: str | None) -> S:
+    """A statement over document series narrowed to a unit, a year and a kind, where given."""
+    if unit is not None:
+        stmt = stmt.where(DocumentSeries.unit_id == unit)
+    if year is not None:
+        stmt = stmt.where(DocumentSeries.year == year)
+    if kind is not None:
+        stmt = stmt.where(DocumentSeries.kind == kind)
+    return stmt
+
+
 def list_findings(
     session: Session,
     filters: Filters,
@@ -171,12 +185,7 @@ def list_findings(
             "units", sorted(filters.units), expanding=True, literal_execute=True
         )
         stmt = stmt.where(DocumentSeries.unit_id.in_(units))
-    if filters.unit is not None:
-        stmt = stmt.where(DocumentSeries.unit_id == filters.unit)
-    if filters.year is not None:
-        stmt = stmt.where(DocumentSeries.year == filters.year)
-    if filters.kind is not None:
-        stmt = stmt.where(DocumentSeries.kind == filters.kind)
+    stmt = of_series(stmt, filters.unit, filters.year, filters.kind)
     if filters.severity is not None:
         stmt = stmt.where(FindingRow.severity == filters.severity)
     if filters.rule is not None:

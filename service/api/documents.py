@@ -43,6 +43,7 @@ from service.api.schemas import (
 from service.auth import require_user
 from service.db import CheckRun, DocumentSeries, DocumentVersion, OrgUnit
 from service.errors import ApiError, not_found
+from service.findings import of_series
 
 docs_bp = APIBlueprint(
     "documents",
@@ -122,12 +123,7 @@ def get_documents(query: DocumentsQuery) -> Response:
     units = access.units(db(), user, "read")
     if units is not None:
         stmt = stmt.where(DocumentSeries.unit_id.in_(units))
-    if query.unit is not None:
-        stmt = stmt.where(DocumentSeries.unit_id == query.unit)
-    if query.year is not None:
-        stmt = stmt.where(DocumentSeries.year == query.year)
-    if query.kind is not None:
-        stmt = stmt.where(DocumentSeries.kind == query.kind)
+    stmt = of_series(stmt, query.unit, query.year, query.kind)
     rows = db().execute(stmt.order_by(DocumentVersion.id)).scalars().all()
     return ok(VersionListOut(versions=[version_out(v) for v in rows]))
 
