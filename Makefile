@@ -8,9 +8,20 @@ EXAMPLE := examples/akt-2012-brister
 # uv runs on the interpreter it is given and never downloads one of its own.
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup run check-example serve test test-latest lint lock bench corpus rules-doc clean fuzz
+.PHONY: system-packages setup run check-example serve test test-latest lint lock bench corpus rules-doc clean fuzz
 
 setup: $(STAMP)
+
+# Debian packages the build and the tests need, installed only where missing (needs root then):
+# gcc and the Python headers (durable-rules), Chromium (page tests; never a downloaded browser),
+# Pango (WeasyPrint's PDF) and DejaVu fonts.
+SYSTEM_PACKAGES := gcc python3-dev chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installerar Debian-paket: $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 
 # uv itself comes from requirements/uv.txt (pinned with hashes, the version uv.lock has); then
 # `uv sync --locked` installs the lock and refuses a lock that no longer matches pyproject.toml.
