@@ -132,6 +132,9 @@ def _store_run(
         outcomes=result.outcomes,
         unjudged=unjudged,
         dossier=members,
+        error_count=sum(f.severity == "fel" for f in records),
+        warning_count=sum(f.severity == "varning" for f in records),
+        info_count=sum(f.severity == "info" for f in records),
     )
     session.add(run)
     session.flush()

@@ -139,6 +139,18 @@ class CheckRun(Base):
     unjudged: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     dossier: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # the run's findings by severity, kept with the run: a list counts a whole administration
+    # from its runs instead of from every finding (migration 0005)
+    error_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    warning_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    info_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+SEVERITY_COUNTS = {
+    "fel": CheckRun.error_count,
+    "varning": CheckRun.warning_count,
+    "info": CheckRun.info_count,
+}
 
 
 class CatalogueRule(Base):

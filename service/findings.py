@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, aliased
 
 from checks.findings import EvidenceRecord, Finding, FindingRecord, Texts, render
 from service.db import (
+    SEVERITY_COUNTS,
     CatalogueRule,
     CheckRun,
     Decision,
@@ -165,6 +166,46 @@ def of_series(stmt: S, unit: int | None, year: int | None, kind: str | None) -> 
     return stmt
 
 
+def _counted_from_runs(filters: Filters) -> bool:
+    """Whether the total can be summed from the runs' severity counts (no rule or status
+    filter: those need the findings themselves)."""
+    return filters.rule is None and filters.status is None
+
+
+def _narrowed(stmt: S, filters: Filters) -> S:
+    """A statement over the current versions' series narrowed to the filters' units."""
+    if filters.units is not None:
+        # the ids as literals: a whole administration's hundreds of units as bound parameters
+        # cost more to send than the query takes
+        units: BindParameter[int] = bindparam(
+            "units", sorted(filters.units), expanding=True, literal_execute=True
+        )
+        stmt = stmt.where(DocumentSeries.unit_id.in_(units))
+    return of_series(stmt, filters.unit, filters.year, filters.kind)
+
+
+def _total_from_runs(session: Session, filters: Filters) -> int:
+    """The number of current findings, summed from the latest runs' severity counts: one row
+    per current version instead of one per finding."""
+    if filters.severity is not None:
+        counted: ColumnElement[int] = SEVERITY_COUNTS[filters.severity].expression
+    else:
+        counted = CheckRun.error_count + CheckRun.warning_count + CheckRun.info_count
+    stmt = (
+        select(func.coalesce(func.sum(counted), 0))
+        .select_from(DocumentSeries)
+        .join(
+            DocumentVersion,
+            and_(
+                DocumentVersion.series_id == DocumentSeries.id,
+                DocumentVersion.version == DocumentSeries.last_version,
+            ),
+        )
+        .join(CheckRun, CheckRun.id == DocumentVersion.latest_run_id)
+    )
+    return int(session.execute(_narrowed(stmt, filters)).scalar_one())
+
+
 def list_findings(
     session: Session,
     filters: Filters,
@@ -174,40 +215,33 @@ def list_findings(
     today: date | None = None,
 ) -> tuple[int, list[StoredFinding]]:
     """The current findings a list shows: the total and one page, in document and finding
-    order. Four statements, whatever the number of findings: the page's ids with the total,
-    the page, the decisions on the page's findings and the rule texts of the page."""
+    order. Four or five statements, whatever the number of findings: the total (summed from
+    the runs' counts where no rule or status narrows it, else counted with the page's ids),
+    the page's ids, the page, the decisions on the page's findings and the rule texts."""
     today = today or date.today()
-    stmt = _current()
-    if filters.units is not None:
-        # the ids as literals: a whole administration's hundreds of units as bound parameters
-        # cost more to send than the query takes
-        units: BindParameter[int] = bindparam(
-            "units", sorted(filters.units), expanding=True, literal_execute=True
-        )
-        stmt = stmt.where(DocumentSeries.unit_id.in_(units))
-    stmt = of_series(stmt, filters.unit, filters.year, filters.kind)
+    stmt = _narrowed(_current(), filters)
     if filters.severity is not None:
         stmt = stmt.where(FindingRow.severity == filters.severity)
     if filters.rule is not None:
         stmt = stmt.where(FindingRow.rule_id == filters.rule.upper())
     if filters.status is not None:
         stmt = stmt.where(_status_is(filters.status, today))
-    # the page's ids and the total in one pass over the matching findings (a window count);
-    # a page past the end counts them on their own
-    page_ids = session.execute(
-        stmt.add_columns(func.count().over().label("total"))
-        .order_by(DocumentVersion.id, FindingRow.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    if page_ids:
-        total = page_ids[0].total
+    window = stmt.order_by(DocumentVersion.id, FindingRow.id).limit(per_page)
+    window = window.offset((page - 1) * per_page)
+    if _counted_from_runs(filters):
+        total = _total_from_runs(session, filters)
+        page_ids = [r.id for r in session.execute(window)] if total else []
     else:
-        total = session.execute(stmt.with_only_columns(func.count())).scalar_one()
+        # the page's ids and the total in one pass over the matching findings (a window
+        # count); a page past the end counts them on their own
+        found = session.execute(window.add_columns(func.count().over().label("total"))).all()
+        if found:
+            total = found[0].total
+        else:
+            total = session.execute(stmt.with_only_columns(func.count())).scalar_one()
+        page_ids = [r.id for r in found]
     rows = session.execute(
-        _placed()
-        .where(FindingRow.id.in_([r.id for r in page_ids]))
-        .order_by(DocumentVersion.id, FindingRow.id)
+        _placed().where(FindingRow.id.in_(page_ids)).order_by(DocumentVersion.id, FindingRow.id)
     ).all()
     return total, _rendered(session, rows, lang, today)
 

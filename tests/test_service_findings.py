@@ -232,3 +232,30 @@ def test_the_list_counts_and_pages_in_sql_with_status_filters(service_app: Flask
     assert units > 1
     none = client.get("/api/v1/findings?status=exception", headers=bearer(token)).json
     assert none["total"] == 0 and none["findings"] == []  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "severity=fel", "severity=varning", "severity=info", "kind=verksamhetsplan", "year=2011"],
+)
+def test_a_total_summed_from_the_runs_counts_is_the_number_of_findings(
+    service_app: Flask, query: str
+) -> None:
+    """Without a rule or status filter the total is summed from the runs' severity counts; it is
+    always the number of current findings the list holds, page after page."""
+    token = tokens(service_app)["revisor"]
+    client = service_app.test_client()
+    ids: list[int] = []
+    page = 1
+    while True:
+        got = client.get(f"/api/v1/findings?per_page=20&page={page}&{query}", headers=bearer(token))
+        assert got.status_code == 200, got.json
+        body = got.json
+        assert body is not None
+        ids += [f["id"] for f in body["findings"]]
+        if not body["findings"]:
+            break
+        page += 1
+    assert body["total"] == len(ids) == len(set(ids))
+    if query in ("", "severity=fel", "severity=varning", "kind=verksamhetsplan"):
+        assert ids, f"the demo has findings for {query!r}"

@@ -303,3 +303,39 @@ def test_0004_points_every_version_at_its_latest_run(service_app: Any, database_
     assert [{k: x[k] for k in x if k not in strip} for x in after] == [
         {k: x[k] for k in x if k not in strip} for x in before
     ]
+
+
+def test_0005_counts_every_runs_findings_by_severity(service_app: Any, database_url: str) -> None:
+    """Upgraded from 0004, every run holds the number of its findings of each severity, as
+    counted from the findings; downgraded, the columns are gone."""
+    service_app.extensions["styrkoll_engine"].dispose()
+    downgrade(database_url, "0004")
+    engine = create_engine(database_url)
+    meta = MetaData()
+    meta.reflect(engine)
+    assert "error_count" not in meta.tables["check_run"].c
+    engine.dispose()
+    upgrade(database_url)
+    engine = create_engine(database_url)
+    meta = MetaData()
+    meta.reflect(engine)
+    r, f = meta.tables["check_run"], meta.tables["finding"]
+    with engine.connect() as conn:
+        stored = {
+            (row.id, severity): getattr(row, column)
+            for row in conn.execute(select(r))
+            for column, severity in (
+                ("error_count", "fel"),
+                ("warning_count", "varning"),
+                ("info_count", "info"),
+            )
+        }
+        counted = dict(
+            ((run, severity), n)
+            for run, severity, n in conn.execute(
+                select(f.c.run_id, f.c.severity, func.count()).group_by(f.c.run_id, f.c.severity)
+            )
+        )
+    engine.dispose()
+    assert sum(stored.values()) == sum(counted.values()) > 0
+    assert stored == {key: counted.get(key, 0) for key in stored}
