@@ -277,20 +277,23 @@ def findings_of_runs(
 def _statuses(session: Session, rows: Sequence[Any], today: date) -> dict[tuple[int, str], str]:
     """The status of every (series, fingerprint) of these rows that has exceptions, in one
     statement: those without any are active."""
-    pairs = sorted({(r[7], r[0].fingerprint) for r in rows})
+    pairs = {(r[7], r[0].fingerprint) for r in rows}
     if not pairs:
         return {}
+    # by series (a page holds a few dozen), the fingerprints sorted out here: a list of
+    # hundreds of (series, fingerprint) pairs costs PostgreSQL more to plan than to answer
     exceptions: dict[tuple[int, str], list[Decision]] = {}
     for d in session.execute(
         select(Decision)
         .where(
-            tuple_(Decision.series_id, Decision.fingerprint).in_(pairs),
+            Decision.series_id.in_(sorted({series for series, _ in pairs})),
             Decision.kind.in_(EXCEPTION_KINDS),
             Decision.state.in_(("approved", "requested")),
         )
         .order_by(Decision.id.desc())
     ).scalars():
-        exceptions.setdefault((d.series_id, d.fingerprint), []).append(d)
+        if (d.series_id, d.fingerprint) in pairs:
+            exceptions.setdefault((d.series_id, d.fingerprint), []).append(d)
     return {pair: status_of(found, today)[0] for pair, found in exceptions.items()}
 
 

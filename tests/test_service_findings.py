@@ -19,6 +19,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import event, func, select
 
+from checks.checker import OUTCOMES_SV
 from service.db import CheckRun, DocumentSeries, DocumentVersion, OrgUnit
 from tests.conftest import CLEAN_DOSSIER, DEFECT_DOSSIER, ROOT
 from tests.test_service import YAML, bearer, tokens, unit_id
@@ -76,10 +77,18 @@ def test_a_stored_finding_reads_as_the_checker_reports_it(
         assert got == want, kind
     assert all(f["reference"] and f["remedy"] and f["lang"] == lang for f in stored)
     assert sum(bool(f["evidence"]) for f in stored) > len(stored) // 2
-    if lang == "sv":  # the same finding in its run
-        first = stored[0]
-        run = client.get(f"/api/v1/runs/{first['run']}", headers=bearer(token)).json
-        assert first in run["findings"]  # type: ignore[index]
+    # the same finding in its run, in its version's diff, in the same language
+    first = stored[0]
+    run = client.get(f"/api/v1/runs/{first['run']}?lang={lang}", headers=bearer(token)).json
+    assert first in run["findings"]  # type: ignore[index]
+    assert set(run["outcomes"].values()) <= set(OUTCOMES_SV)  # type: ignore[index]
+    diff = client.get(
+        f"/api/v1/documents/{first['version']}/diff?lang={lang}", headers=bearer(token)
+    ).json
+    in_diff = diff["new"] + diff["persisting"]  # type: ignore[index]
+    assert {k: v for k, v in first.items() if k != "status"} in [
+        {k: v for k, v in f.items() if k != "status"} for f in in_diff
+    ]
 
 
 def test_english_and_swedish_differ_where_the_catalogue_does(service_app: Flask) -> None:
@@ -259,3 +268,27 @@ def test_a_total_summed_from_the_runs_counts_is_the_number_of_findings(
     assert body["total"] == len(ids) == len(set(ids))
     if query in ("", "severity=fel", "severity=varning", "kind=verksamhetsplan"):
         assert ids, f"the demo has findings for {query!r}"
+
+
+def test_an_upload_and_a_self_check_answer_in_the_language_asked_for(service_app: Flask) -> None:
+    token = tokens(service_app)["enhet"]
+    client = service_app.test_client()
+    unit = unit_id(service_app, "Administrativa avdelningen")
+    text = (DEFECT_DOSSIER / "verksamhetsplan.yaml").read_bytes()
+    headers = {**bearer(token), "Content-Type": YAML}
+    checked = {
+        lang: client.post(f"/api/v1/checks?lang={lang}", data=text, headers=headers).json
+        for lang in ("sv", "en")
+    }
+    uploaded = client.post(
+        f"/api/v1/documents?unit={unit}&filename=verksamhetsplan.yaml&lang=en",
+        data=text,
+        headers=headers,
+    )
+    assert uploaded.status_code == 201, uploaded.json
+    found = uploaded.json["findings"]  # type: ignore[index]
+    assert found and {f["lang"] for f in found} == {"en"}
+    sv = checked["sv"]["findings"]  # type: ignore[index]
+    en = checked["en"]["findings"]  # type: ignore[index]
+    assert [f["fingerprint"] for f in sv] == [f["fingerprint"] for f in en]
+    assert {f["lang"] for f in en} == {"en"} and sv[0]["title"] != en[0]["title"]

@@ -123,13 +123,16 @@ def version_fields(v: DocumentVersion) -> dict[str, Any]:
     }
 
 
-def findings_out(rows: Sequence[FindingRow], status: str = "active") -> list[FindingOut]:
-    """Stored findings whole, rendered in Swedish, in the order of `rows`: read together, in a
+def findings_out(
+    rows: Sequence[FindingRow], status: str = "active", lang: str = "sv"
+) -> list[FindingOut]:
+    """Stored findings whole, rendered in `lang`, in the order of `rows`: read together, in a
     constant number of statements."""
     return [
         FindingOut.model_validate(fields)
-        for fields in stored_findings.rows_fields(db(), rows, status)
+        for fields in stored_findings.rows_fields(db(), rows, status, lang)
     ]
+
 
 
 def decision_out(d: Decision) -> DecisionOut:

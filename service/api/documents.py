@@ -32,6 +32,7 @@ from service.api.schemas import (
     DiffOut,
     DiffQuery,
     DocumentsQuery,
+    LangQuery,
     RunOut,
     RunPath,
     UploadOut,
@@ -108,8 +109,8 @@ def post_document(query: UploadQuery) -> Response:
         UploadOut(
             version=version_out(upload.version),
             run=upload.run.id,
-            findings=findings_out(upload.findings),
-            resolved=findings_out(upload.resolved),
+            findings=findings_out(upload.findings, lang=query.lang),
+            resolved=findings_out(upload.resolved, lang=query.lang),
         ),
         201,
     )
@@ -172,7 +173,7 @@ def get_diff(path: VersionPath, query: DiffQuery) -> Response:
     new = [f for fp, f in now.items() if fp not in then]
     persisting = [f for fp, f in now.items() if fp in then]
     resolved = [f for fp, f in then.items() if fp not in now]
-    out = findings_out(new + persisting + resolved)  # read together
+    out = findings_out(new + persisting + resolved, lang=query.lang)  # read together
     return ok(
         DiffOut(
             version=version.id,
@@ -184,8 +185,8 @@ def get_diff(path: VersionPath, query: DiffQuery) -> Response:
     )
 
 
-@docs_bp.get("/runs/<int:run_id>", responses=responses(RunOut, 401, 404))
-def get_run(path: RunPath) -> Response:
+@docs_bp.get("/runs/<int:run_id>", responses=responses(RunOut, 401, 404, 422))
+def get_run(path: RunPath, query: LangQuery) -> Response:
     """En körning: katalogversionen den bedömdes mot, utfallen och fynden."""
     run = db().get(CheckRun, path.run_id)
     if run is None:
@@ -203,7 +204,7 @@ def get_run(path: RunPath) -> Response:
             unjudged=run.unjudged,
             dossier=run.dossier,
             created_at=iso(run.created_at),
-            findings=findings_out(store.findings_of(db(), run)),
+            findings=findings_out(store.findings_of(db(), run), lang=query.lang),
         )
     )
 
@@ -228,4 +229,5 @@ def post_check(query: CheckQuery) -> Response:
         )
     except InputError as exc:
         raise input_problem(exc) from None
-    return ok(CheckReportOut.model_validate(result_dict(checker().check(single(loaded)))))
+    result = checker().check(single(loaded), lang=query.lang)
+    return ok(CheckReportOut.model_validate(result_dict(result)))

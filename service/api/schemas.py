@@ -45,17 +45,30 @@ def _committee_field() -> Any:
     )
 
 
+Lang = Literal["sv", "en"]
+
+
+def _lang_field() -> Any:
+    return Field(default="sv", description="språket fynd och utfall visas på: sv eller en")
+
+
 class UploadQuery(BaseModel):
     unit: int = Field(description="enhetens id")
     filename: str = Field(default="", max_length=300, description="filnamn, avgör formatet")
     year: int | None = _year_field()
     committee: str | None = _committee_field()
+    lang: Lang = _lang_field()
 
 
 class CheckQuery(BaseModel):
     filename: str = Field(default="document.yaml", max_length=300)
     year: int | None = _year_field()
     committee: str | None = _committee_field()
+    lang: Lang = _lang_field()
+
+
+class LangQuery(BaseModel):
+    lang: Lang = _lang_field()
 
 
 class VersionPath(BaseModel):
@@ -86,6 +99,7 @@ class DocumentsQuery(BaseModel):
 
 class DiffQuery(BaseModel):
     against: int | None = Field(default=None, description="äldre version (standard: föregående)")
+    lang: Lang = _lang_field()
 
 
 class FindingsQuery(BaseModel):
@@ -97,7 +111,7 @@ class FindingsQuery(BaseModel):
     status: FindingStatus | None = None
     page: int = Field(default=1, ge=1)
     per_page: int = Field(default=50, ge=1, le=500)
-    lang: Literal["sv", "en"] = Field(default="sv", description="fyndens språk: sv eller en")
+    lang: Lang = _lang_field()
 
 
 class DecisionBody(BaseModel):
@@ -228,7 +242,10 @@ class RunOut(Out):
     catalogue_hash: str
     input_hash: str
     duration_ms: float
-    outcomes: dict[str, str] = Field(description="regel-id → utfall")
+    outcomes: dict[str, str] = Field(
+        description="regel-id → utfall: failed, passed, not_judged, not_applicable, not_selected,"
+        " switched_off eller not_in_force (samma nycklar på båda språken)"
+    )
     unjudged: dict[str, Any] = Field(description="regel-id → handlingens element som inte bedömdes")
     dossier: dict[str, int] = Field(description="akten som bedömdes: handlingstyp → version")
     created_at: str = _when()
