@@ -67,7 +67,14 @@ serve: $(STAMP)
 	$(VENV)/bin/gunicorn --workers $${WORKERS:-3} --bind $${BIND:-127.0.0.1:8000} 'service.app:create_app()'
 
 
-test: $(STAMP)
+# axe-core for the browser tests (tests/browser/), exactly as package-lock.json pins it; no
+# install scripts run. node and npm come with the machine.
+NODE_STAMP := node_modules/.installed-stamp
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest
 
 # The watchman against the engine on many generated fact sets (tests/test_watchman.py, the same

@@ -32,6 +32,8 @@ from checks.checker import Checker
 from checks.loading import error_text
 from service.api import ApiApp, Problem, register
 from service.errors import ApiError
+from service.web import register_pages
+from service.web.errors import html_error, is_page_request
 
 LOG = logging.getLogger("styrkoll.requests")
 
@@ -192,6 +194,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError) -> Response:
+        if is_page_request():
+            return html_error(exc.status, exc.detail, exc.headers, g.get("request_id", ""))
         return exc.response(g.get("request_id", ""))
 
     @app.errorhandler(HTTPException)
@@ -207,6 +211,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             429: "För många försök",
         }
         status = exc.code or 500
+        if is_page_request():
+            return html_error(status, request_id=g.get("request_id", ""))
         detail = {
             413: f"högst {app.config['MAX_CONTENT_LENGTH']} byte per begäran",
             404: "adressen finns inte",
@@ -216,9 +222,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:  # a bug of ours: logged, never shown
         LOG.exception("unhandled error in request %s", g.get("request_id"))
+        if is_page_request():
+            return html_error(500, request_id=g.get("request_id", ""))
         return ApiError(500, "Internt fel", "felet är loggat med begärans id").response(
             g.get("request_id", "")
         )
 
     register(app)
+    register_pages(app)  # the web pages (service/web/), with Flask-Babel
     return app

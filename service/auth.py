@@ -25,6 +25,7 @@ from service.errors import ApiError
 
 HASHER = PasswordHasher()
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 OPEN_PATHS = {"/healthz", "/readyz", "/api/v1/auth/login"}
 # The generated OpenAPI document and its Swagger page need a login too (their static assets not).
 DOC_PATHS = {"/api/v1/openapi.json", "/api/v1/swagger", "/api/v1", "/api/v1/"}
@@ -77,6 +78,8 @@ def load_user(app: Flask) -> None:
         raise ApiError(401, "Inloggning krävs", "API-dokumentationen kräver inloggning")
     if g.user is not None and request.method in UNSAFE and request.path not in OPEN_PATHS:
         sent = request.headers.get("X-CSRF-Token", "")
+        if not sent and request.mimetype in FORM_TYPES:  # a page's form: its field csrf_token
+            sent = request.form.get("csrf_token", "")
         if not hmac.compare_digest(sent, session.get("csrf", "")):
             raise ApiError(403, "Otillåtet", "CSRF-token saknas eller är fel (X-CSRF-Token)")
 

@@ -1,0 +1,56 @@
+"""The start page (`/`): one per role, saying what the role does here, with links to the flows
+that exist. A page module adds its flows to `TASKS` (a task whose endpoint is not registered is
+not shown, so a task may be listed before its page exists)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, current_app
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+
+from service.web.common import current_user, login_required, page
+
+home_pages = Blueprint("pages_home", __name__)
+
+
+@dataclass(frozen=True)
+class Task:
+    """A flow on the start page: where it is, what it is called, what it does."""
+
+    endpoint: str
+    title: Any  # lazy translations
+    description: Any
+
+
+SELF_CHECK = Task(
+    "pages_selfcheck.form",
+    _l("Självkontroll"),
+    _l(
+        "Kontrollera ett eller flera dokument mot regelkatalogen innan du lämnar in dem. "
+        "Ingenting sparas."
+    ),
+)
+
+# The flows of each role, in the order the start page lists them.
+TASKS: dict[str, list[Task]] = {
+    "enhet": [SELF_CHECK],
+    "controller": [SELF_CHECK],
+    "revisor": [SELF_CHECK],
+    "admin": [SELF_CHECK],
+}
+
+
+def tasks_for(role: str) -> list[Task]:
+    return [t for t in TASKS.get(role, []) if t.endpoint in current_app.view_functions]
+
+
+@home_pages.get("/")
+@login_required
+def start() -> Response:
+    user = current_user()
+    assert user is not None
+    template = f"home/{user.role}.html" if user.role in TASKS else "home/start.html"
+    return page(template, tasks=tasks_for(user.role))
