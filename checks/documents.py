@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from checks.model import ID_PATTERN, Element, Plan, Text, TextSigns, Title
+from checks.model import ID_PATTERN, Element, Integer, Measure, Plan, Text, TextSigns, Title
 
 RefId = Annotated[str, Field(pattern=ID_PATTERN)]  # a reference to an element's id
 
@@ -48,9 +48,9 @@ class Risk(Element):
 
     process: Title = Field(alias="process")
     risk: Title = Field(alias="risk")
-    likelihood: int | None = Field(default=None, alias="sannolikhet")
-    consequence: int | None = Field(default=None, alias="konsekvens")
-    risk_value: int | None = Field(default=None, alias="riskvärde")
+    likelihood: Integer | None = Field(default=None, alias="sannolikhet")
+    consequence: Integer | None = Field(default=None, alias="konsekvens")
+    risk_value: Integer | None = Field(default=None, alias="riskvärde")
     treatment: Text = Field(default=None, alias="hantering")
     accepted: bool = Field(default=False, alias="accepterad")
     motivation: Text = Field(default=None, alias="motivering")
@@ -99,7 +99,7 @@ class Control(Element):
     responsible: Text = Field(default=None, alias="ansvarig")
     reporting_to: Text = Field(default=None, alias="rapporteras_till")
     risks: list[RefId] = Field(default_factory=list, alias="risker")
-    risk_value: int | None = Field(default=None, alias="riskvärde")  # stated at the control
+    risk_value: Integer | None = Field(default=None, alias="riskvärde")  # stated at the control
     result: Text = Field(default=None, alias="resultat")
     deviations: list[Deviation] = Field(default_factory=list, alias="avvikelser")
 
@@ -194,8 +194,8 @@ class IndicatorOutcome(Element):
     key_fields = ("name",)
 
     name: Title = Field(alias="namn")
-    outcome: float | None = Field(default=None, alias="utfall", allow_inf_nan=False)
-    target: float | None = Field(default=None, alias="årsmål", allow_inf_nan=False)
+    outcome: Measure | None = Field(default=None, alias="utfall")
+    target: Measure | None = Field(default=None, alias="årsmål")
     direction: Literal["högre", "lägre"] = Field(default="högre", alias="riktning")
     comment: Text = Field(default=None, alias="kommentar")
 
@@ -206,8 +206,8 @@ class BudgetOutcome(Element):
     prefix = "EKONOMI"
     singleton = True
 
-    budget_net: float | None = Field(default=None, alias="budget_netto", allow_inf_nan=False)
-    outcome_net: float | None = Field(default=None, alias="utfall_netto", allow_inf_nan=False)
+    budget_net: Measure | None = Field(default=None, alias="budget_netto")
+    outcome_net: Measure | None = Field(default=None, alias="utfall_netto")
     explanation: Text = Field(default=None, alias="förklaring")
 
 

@@ -16,14 +16,15 @@ import yaml
 from pydantic import ValidationError
 
 from checks.documents import DOCUMENT_MODELS, Document, document_kind
+from checks.limits import Limits, count_mappings, number
+from checks.limits import current as current_limits
 from checks.model import Path, Plan, assign_ids, render_path
 from checks.wording import NESTED_EN, NESTED_SV, error_text, json_problem, yaml_problem
 
 __all__ = ["error_text"]  # re-exported: the service words request errors the same way
 
-MAX_BYTES = 5 * 1024 * 1024  # a 19-page plan is about 30 kB of text
-MAX_NODES = 200_000  # YAML nodes after alias expansion: guards against "billion laughs"
-MAX_DEPTH = 100  # levels of nesting; a plan has about 8, and the YAML library's own limit varies
+# The defaults (see `checks.limits.Limits`); the limits in force are the environment's.
+MAX_BYTES, MAX_NODES, MAX_DEPTH = Limits.file_bytes, Limits.yaml_nodes, Limits.yaml_depth
 
 
 @dataclass
@@ -35,6 +36,8 @@ class InputError(Exception):
     message_en: str
     line: int | None = None
     path: str | None = None
+    # refused for its size (a limit of `checks.limits`): the service answers 413, not 422
+    too_large: bool = False
 
     def render(self, lang: str = "sv") -> str:
         """E.g. `plan.yaml rad 42: åtaganden[3].aktiviteter[0].slutdatum: ogiltigt datum "…"`."""
@@ -103,18 +106,19 @@ _Loader.yaml_implicit_resolvers = {
 
 def _too_large(size: int, source: str) -> InputError:
     mb = f"{size / 1024 / 1024:.1f}"
-    limit = MAX_BYTES // 1024 // 1024
+    limit = f"{current_limits().file_bytes / 1024 / 1024:.1f}".removesuffix(".0")
     return InputError(
         source,
-        f"filen är för stor ({mb.replace('.', ',')} MB; högst {limit} MB)",
+        f"filen är för stor ({mb.replace('.', ',')} MB; högst {limit.replace('.', ',')} MB)",
         f"the file is too large ({mb} MB; at most {limit} MB)",
+        too_large=True,
     )
 
 
 def decode_text(raw: bytes, source: str) -> str:
     if not raw.strip():
         raise InputError(source, "filen är tom", "the file is empty")
-    if len(raw) > MAX_BYTES:
+    if len(raw) > current_limits().file_bytes:
         raise _too_large(len(raw), source)
     if b"\x00" in raw[:8192]:
         raise InputError(
@@ -175,17 +179,19 @@ def compose_yaml(text: str, source: str) -> tuple[Any, SourceMap]:
 
     smap = SourceMap()
     count = 0
+    limits = current_limits()
 
     def build(n: yaml.Node, path: Path) -> Any:
         nonlocal count
         count += 1
-        if len(path) > MAX_DEPTH:
+        if len(path) > limits.yaml_depth:
             raise _nested(source, n.start_mark.line + 1)
-        if count > MAX_NODES:
+        if count > limits.yaml_nodes:
             raise InputError(
                 source,
-                f"dokumentet är för stort (över {MAX_NODES} element)",
-                f"the document is too large (over {MAX_NODES} elements)",
+                f"dokumentet är för stort (över {number(limits.yaml_nodes)} element)",
+                f"the document is too large (over {limits.yaml_nodes} elements)",
+                too_large=True,
             )
         smap.lines.setdefault(path, n.start_mark.line + 1)
         if isinstance(n, yaml.MappingNode):
@@ -316,8 +322,25 @@ def document_model(data: dict[str, Any], source: str, smap: SourceMap) -> type[A
     return model
 
 
+def count_elements(data: Any, source: str) -> int:
+    """The elements of a document's data (see `checks.limits.count_mappings`), or an
+    `InputError` when there are more than a check may take."""
+    count = count_mappings(data)
+    limit = current_limits().elements
+    if count > limit:
+        raise InputError(
+            source,
+            f"dokumentet har {number(count)} element (mål, åtaganden, aktiviteter, risker, "
+            f"kontroller, rader …); högst {number(limit)} läses",
+            f"the document has {count} elements; at most {limit} are read",
+            too_large=True,
+        )
+    return count
+
+
 def validate_document(data: dict[str, Any], source: str, smap: SourceMap) -> LoadedDocument:
     """Validate a mapping as the document its `dokument:` names and give its elements ids."""
+    count_elements(data, source)
     model = document_model(data, source, smap)
     try:
         document = model.model_validate(data)
@@ -346,6 +369,7 @@ def parse_plan(raw: bytes, source: str, fmt: str | None = None) -> LoadedDocumen
     """Parse and validate a document that must be an operating plan."""
     data, smap = parse_data(raw, source, fmt)
     if "dokument" not in data or data.get("dokument") == "verksamhetsplan":
+        count_elements(data, source)
         try:
             plan = Plan.model_validate(data)
         except ValidationError as exc:
@@ -373,7 +397,7 @@ def read_file(path: str | FsPath) -> tuple[bytes, str]:
         )
     try:
         size = fs.stat().st_size
-        if size > MAX_BYTES:  # refuse before reading a huge file into memory
+        if size > current_limits().file_bytes:  # refuse before reading a huge file into memory
             raise _too_large(size, name)
         raw = fs.read_bytes()
     except FileNotFoundError:

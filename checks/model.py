@@ -13,9 +13,23 @@ import re
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+from checks.limits import current, number
 
 MAX_TEXT = 100_000  # characters in one text field; a plan's longest section is a few thousand
+# The largest magnitudes a number field takes (`checks.limits`: integer, amount), read when the
+# model is built: the rule engine refuses numbers beyond 63 bits, so they are refused here first,
+# as a field error with the place.
+MAX_INTEGER = current().integer
+MAX_AMOUNT = current().amount
 
 _SPACE = re.compile(r"\s+")
 
@@ -39,6 +53,25 @@ def _amount(value: Any) -> Any:
     return value
 
 
+def _within(limit: int) -> Any:
+    """A check that a number's magnitude is at most `limit`, in Swedish."""
+
+    def check(value: int | float) -> int | float:
+        if abs(value) > limit:
+            digits = len(str(int(abs(value))))
+            what = f"talet {value}" if digits <= 15 else f"ett tal med {digits} siffror"
+            raise ValueError(f"{what} är för stort; högst {number(limit)} till beloppet")
+        return value
+
+    return AfterValidator(check)
+
+
+# A whole number (sannolikhet, riskvärde, år …) and a measured value (utfall, årsmål …) within the
+# limits; an amount (tkr) is a measured value written as Swedes write numbers.
+Integer = Annotated[int, _within(MAX_INTEGER)]
+Measure = Annotated[float, Field(allow_inf_nan=False), _within(MAX_AMOUNT)]
+
+
 # The length limit sits on the text itself: on the union it would be applied to None (a key left
 # empty in YAML) and pydantic then raises a TypeError instead of a validation error.
 Text = Annotated[
@@ -48,10 +81,8 @@ Text = Annotated[
 ]
 Title = Annotated[str, BeforeValidator(_text_or_none), Field(min_length=1, max_length=2_000)]
 Number = Annotated[str, BeforeValidator(_text_or_none), Field(min_length=1, max_length=20)]
-Amount = Annotated[float, BeforeValidator(_amount), Field(allow_inf_nan=False)]
-OptionalAmount = Annotated[
-    float | None, BeforeValidator(_amount), Field(default=None, allow_inf_nan=False)
-]
+Amount = Annotated[Measure, BeforeValidator(_amount)]
+OptionalAmount = Annotated[Measure | None, BeforeValidator(_amount), Field(default=None)]
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
 ElementId = Annotated[str | None, Field(default=None, pattern=ID_PATTERN)]
 
@@ -99,7 +130,7 @@ class Indicator(Element):
     periodicity: Text = Field(default=None, alias="periodicitet")
     reported_by_unit: bool = Field(default=True, alias="rapporteras_av_enheten")
     direction: Literal["högre", "lägre"] | None = Field(default=None, alias="riktning")
-    year: int | None = Field(default=None, alias="år")
+    year: Integer | None = Field(default=None, alias="år")
 
 
 class Commitment(Element):
@@ -125,7 +156,7 @@ class BoardGoal(Element):
 
     title: Title = Field(alias="titel")
     council_goal: Number | None = Field(default=None, alias="kf_mål")
-    year: int | None = Field(default=None, alias="år")
+    year: Integer | None = Field(default=None, alias="år")
     # The goal's own target value ("Målvärde"); an empty string: the label stands with no value.
     target_value: Text = Field(default=None, alias="målvärde")
     no_commitment_reason: Text = Field(default=None, alias="motivering_utan_åtagande")
@@ -186,7 +217,7 @@ class Budget(Element):
     prefix = "BUDGET"
     singleton = True
 
-    year: int | None = Field(default=None, alias="år")
+    year: Integer | None = Field(default=None, alias="år")
     unit: Literal["tkr"] = Field(default="tkr", alias="enhet")
     frame: OptionalAmount = Field(default=None, alias="ram")
     income: list[BudgetLine] = Field(default_factory=list, alias="intäkter")
@@ -226,7 +257,7 @@ class TextSign(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: Title = Field(alias="text")
-    line: int | None = Field(default=None, alias="rad", ge=1)
+    line: Annotated[Integer, Field(ge=1)] | None = Field(default=None, alias="rad")
 
 
 class TextSigns(BaseModel):
