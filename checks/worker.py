@@ -1,7 +1,10 @@
 """The engine in a worker process: `IsolatedEngine` in the caller, `serve` in the worker
 (`python -m checks.worker IN OUT RULES HASH`, started by `IsolatedEngine`, never by hand: IN and
 OUT are pipe descriptors). A crash in the C core becomes an `EngineError` for one check, and the
-next check gets a fresh worker.
+next check gets a fresh worker. The worker's address space is capped (`checks.limits`:
+check_memory) and an evaluation that takes longer than check_seconds is abandoned.
+
+Imports run in workers of their own, started the same way (`spawn`): see `checks.import_worker`.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import ctypes
 import gc
 import logging
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -21,13 +25,21 @@ from typing import Any
 from checks.catalogue import Catalogue, CatalogueError, load_catalogue
 from checks.engine import Engine, EngineError, Match
 from checks.facts import Fact
+from checks.limits import current
 
 _LOG = logging.getLogger(__name__)
+
+
+def limit_memory(limit: int) -> None:
+    """Cap this process's address space: past it, allocations fail (MemoryError) instead of the
+    machine swapping."""
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def serve(inbox: Connection, outbox: Connection, rules_dir: str, expected_hash: str) -> None:
     """The worker process: build the engine once, then answer evaluations until told to stop."""
     try:
+        limit_memory(current().check_memory)
         catalogue = load_catalogue(rules_dir)
         if catalogue.content_hash != expected_hash:
             outbox.send(("error", ("regelkatalogen ändrades under körningen", "catalogue changed")))
@@ -71,9 +83,9 @@ class IsolatedEngine:
     never re-imports the caller's main module and is safe to start from threaded servers.
     """
 
-    def __init__(self, catalogue: Catalogue, timeout: float = 60.0) -> None:
+    def __init__(self, catalogue: Catalogue, timeout: float | None = None) -> None:
         self.catalogue = catalogue
-        self.timeout = timeout
+        self.timeout = float(current().check_seconds) if timeout is None else timeout
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
         self._inbox: Connection | None = None  # the worker's answers
@@ -85,27 +97,9 @@ class IsolatedEngine:
         return self._proc.pid if self._proc is not None else None
 
     def _start(self) -> None:
-        to_worker_r, to_worker_w = os.pipe()
-        from_worker_r, from_worker_w = os.pipe()
-        package_root = str(Path(__file__).resolve().parent.parent)
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
-        args = [
-            sys.executable,
-            "-m",
-            "checks.worker",
-            str(to_worker_r),
-            str(from_worker_w),
-            self.catalogue.directory,
-            self.catalogue.content_hash,
-        ]
-        try:
-            self._proc = subprocess.Popen(args, pass_fds=(to_worker_r, from_worker_w), env=env)
-        finally:
-            os.close(to_worker_r)
-            os.close(from_worker_w)
-        self._outbox = Connection(to_worker_w, readable=False)
-        self._inbox = Connection(from_worker_r, writable=False)
+        self._proc, self._inbox, self._outbox = spawn(
+            "checks.worker", [self.catalogue.directory, self.catalogue.content_hash]
+        )
         self.starts += 1
         status, payload = self._receive()
         if status != "ready":
@@ -192,6 +186,26 @@ class IsolatedEngine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def spawn(module: str, args: list[str]) -> tuple[subprocess.Popen[bytes], Connection, Connection]:
+    """`python -m MODULE IN OUT ARGS…`: the process, its answers, our requests."""
+    to_worker_r, to_worker_w = os.pipe()
+    from_worker_r, from_worker_w = os.pipe()
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", module, str(to_worker_r), str(from_worker_w), *args]
+    try:
+        proc = subprocess.Popen(command, pass_fds=(to_worker_r, from_worker_w), env=env)
+    finally:
+        os.close(to_worker_r)
+        os.close(from_worker_w)
+    return (
+        proc,
+        Connection(from_worker_r, writable=False),
+        Connection(to_worker_w, readable=False),
+    )
 
 
 def main(argv: list[str]) -> int:

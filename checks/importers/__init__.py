@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
-from checks.loading import MAX_BYTES, InputError, SourceMap
+from checks.importers import guards
+from checks.limits import Limits
+from checks.limits import current as current_limits
+from checks.loading import InputError, SourceMap
 
 IMPORT_SUFFIXES = (".txt", ".pdf", ".docx")
 # Every reader's headings: the normaliser puts each at the start of a line wherever it stands.
@@ -31,7 +34,6 @@ HEADINGS = (
     "Förvaltningens synpunkter och förslag",
     "Bilagor",
 )
-MAX_PAGES = 2_000
 
 
 @dataclass
@@ -72,18 +74,16 @@ class Imported:
 
 
 def extract_text(raw: bytes, source: str) -> str:
-    """The text of a .txt, .pdf or .docx file, or an `InputError` that says why not."""
+    """The text of a .txt, .pdf or .docx file, or an `InputError` that says why not: within the
+    limits of `checks.limits` (size, pages, unpacked size, XML depth, text), each checked before
+    the work it bounds (see `checks.importers.guards`)."""
+    limits = current_limits()
     suffix = FsPath(source).suffix.lower()
-    if len(raw) > MAX_BYTES * 4:
-        raise InputError(
-            source,
-            f"filen är för stor ({len(raw) // 2**20} MiB; högst {MAX_BYTES * 4 // 2**20} MiB)",
-            f"the file is too large ({len(raw) // 2**20} MiB)",
-        )
+    guards.too_big(len(raw), source, limits)
     if suffix == ".pdf":
-        return _pdf_text(raw, source)
+        return _pdf_text(raw, source, limits)
     if suffix == ".docx":
-        return _docx_text(raw, source)
+        return _docx_text(raw, source, limits)
     if b"\x00" in raw[:8192]:
         raise InputError(
             source,
@@ -91,63 +91,48 @@ def extract_text(raw: bytes, source: str) -> str:
             "the file is binary, not text",
         )
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
-            return raw.decode("cp1252")  # Windows exports
+            text = raw.decode("cp1252")  # Windows exports
         except UnicodeDecodeError:
             raise InputError(
                 source, "texten är varken UTF-8 eller Windows-1252", "not UTF-8 or Windows-1252"
             ) from None
+    guards.text_limit(source, "filen", limits, len(text))
+    return text
 
 
-def _pdf_text(raw: bytes, source: str) -> str:
+def _pdf_text(raw: bytes, source: str, limits: Limits) -> str:
     import pypdf
-    from pypdf.errors import PyPdfError
 
     try:
         reader = pypdf.PdfReader(io.BytesIO(raw))
         if reader.is_encrypted:
             raise InputError(source, "PDF-filen är krypterad", "the PDF is encrypted")
-        if len(reader.pages) > MAX_PAGES:
-            raise InputError(source, f"PDF-filen har fler än {MAX_PAGES} sidor", "too many pages")
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
+        guards.pdf_pages(reader, source, limits)
+        return guards.pdf_text(reader.pages, source, limits)
     except InputError:
         raise
-    except (
-        PyPdfError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        IndexError,
-        OSError,
-        RecursionError,
-        AssertionError,
-        ZeroDivisionError,
-    ) as exc:
-        raise InputError(
-            source,
-            f"PDF-filen kan inte läsas ({type(exc).__name__})",
-            f"the PDF cannot be read ({type(exc).__name__})",
-        ) from None
+    except Exception as exc:  # pypdf's errors, an unknown filter, a broken tree: all refusals
+        raise guards.unreadable(source, "PDF-filen", exc) from None
 
 
-def _docx_text(raw: bytes, source: str) -> str:
-    import zipfile
-
+def _docx_text(raw: bytes, source: str, limits: Limits) -> str:
     import docx
 
     try:
+        guards.docx_checked(raw, source, limits)
         document = docx.Document(io.BytesIO(raw))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, AttributeError, TypeError) as exc:
-        raise InputError(
-            source,
-            f"Word-filen kan inte läsas ({type(exc).__name__})",
-            f"the Word file cannot be read ({type(exc).__name__})",
-        ) from None
+    except InputError:
+        raise
+    except Exception as exc:  # a bad zip, a missing part, broken XML: all refusals
+        raise guards.unreadable(source, "Word-filen", exc) from None
+    body = document.element.body
+    if body is None:
+        raise InputError(source, "Word-filen har ingen brödtext", "the Word file has no body")
     lines: list[str] = []
-    for block in document.element.body.iterchildren():
+    for block in body.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]
         if tag == "p":
             lines.append("".join(t.text or "" for t in block.iter() if t.tag.endswith("}t")))
@@ -176,6 +161,23 @@ KIND_NAMES = {
 
 
 def import_file(
+    raw: bytes,
+    source: str,
+    kind: str | None = None,
+    year: int | None = None,
+    committee: str | None = None,
+) -> Imported:
+    """`import_here` in a worker process, within the time and memory budget of `checks.limits`
+    (import_seconds, import_memory): a document that takes longer is refused and its worker
+    killed and replaced, so a runaway document costs one import, never the caller."""
+    from checks.import_worker import import_budgeted
+
+    guards.too_big(len(raw), source, current_limits())  # not even sent to the worker
+    imported: Imported = import_budgeted(raw, source, kind, year, committee)
+    return imported
+
+
+def import_here(
     raw: bytes,
     source: str,
     kind: str | None = None,
@@ -303,8 +305,7 @@ def load_imported(
     fs = FsPath(path)
     name = str(path)
     try:
-        if fs.stat().st_size > MAX_BYTES * 4:
-            raise InputError(name, "filen är för stor", "the file is too large")
+        guards.too_big(fs.stat().st_size, name, current_limits())  # before it is read
         raw = fs.read_bytes()
     except FileNotFoundError:
         raise InputError(name, "filen finns inte", "the file does not exist") from None
