@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import hashlib
 import math
 import os
 import resource
 import subprocess
 import sys
 import threading
+import time
 import traceback
 from multiprocessing.connection import Connection
 from typing import Any
@@ -112,7 +114,10 @@ class ImportPool:
         memory = size(limits.import_memory)
         code = proc.returncode
         raise InputError(
-            source, sv.format(s=seconds, m=memory, c=code), en.format(s=seconds, m=memory, c=code)
+            source,
+            sv.format(s=seconds, m=memory, c=code),
+            en.format(s=seconds, m=memory, c=code),
+            limit={"timeout": "import_seconds", "nested": None}.get(status, "import_memory"),
         )
 
     def _take(self, limits: Limits) -> _Worker:
@@ -198,11 +203,31 @@ def import_pool() -> ImportPool:
         return _POOL[1]
 
 
+# Documents a limit or the budget refused in the last minute: asked again (a caller retrying
+# with other options, a client sending the same file again), they are refused at once.
+_REFUSED: dict[tuple[str, str, Limits], tuple[float, dict[str, Any]]] = {}
+_REMEMBERED = 16
+_REMEMBER_SECONDS = 60.0
+
+
 def import_budgeted(
     raw: bytes, source: str, kind: str | None, year: int | None, committee: str | None
 ) -> Any:
     """`checks.importers.import_here` in a worker of this process's pool, within the budget."""
-    return import_pool().run((raw, source, kind, year, committee), source)
+    from checks.loading import InputError
+
+    key = (hashlib.sha256(raw).hexdigest(), source, current())
+    refused = _REFUSED.get(key)
+    if refused is not None and time.monotonic() - refused[0] < _REMEMBER_SECONDS:
+        raise InputError(**refused[1])
+    try:
+        return import_pool().run((raw, source, kind, year, committee), source)
+    except InputError as exc:
+        if exc.limit is not None:  # what a limit refuses depends on the bytes alone
+            while len(_REFUSED) >= _REMEMBERED:
+                _REFUSED.pop(next(iter(_REFUSED)), None)
+            _REFUSED[key] = (time.monotonic(), dataclasses.asdict(exc))
+        raise
 
 
 def main(argv: list[str]) -> int:

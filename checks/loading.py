@@ -36,8 +36,13 @@ class InputError(Exception):
     message_en: str
     line: int | None = None
     path: str | None = None
-    # refused for its size (a limit of `checks.limits`): the service answers 413, not 422
-    too_large: bool = False
+    # the limit of `checks.limits` that refused the document (its field name), if one did
+    limit: str | None = None
+
+    @property
+    def too_large(self) -> bool:
+        """Refused for its size, not for its time or memory: the service answers 413, not 422."""
+        return self.limit is not None and not self.limit.endswith(("_seconds", "_memory"))
 
     def render(self, lang: str = "sv") -> str:
         """E.g. `plan.yaml rad 42: åtaganden[3].aktiviteter[0].slutdatum: ogiltigt datum "…"`."""
@@ -111,7 +116,7 @@ def _too_large(size: int, source: str) -> InputError:
         source,
         f"filen är för stor ({mb.replace('.', ',')} MB; högst {limit.replace('.', ',')} MB)",
         f"the file is too large ({mb} MB; at most {limit} MB)",
-        too_large=True,
+        limit="file_bytes",
     )
 
 
@@ -191,7 +196,7 @@ def compose_yaml(text: str, source: str) -> tuple[Any, SourceMap]:
                 source,
                 f"dokumentet är för stort (över {number(limits.yaml_nodes)} element)",
                 f"the document is too large (over {limits.yaml_nodes} elements)",
-                too_large=True,
+                limit="yaml_nodes",
             )
         smap.lines.setdefault(path, n.start_mark.line + 1)
         if isinstance(n, yaml.MappingNode):
@@ -333,7 +338,7 @@ def count_elements(data: Any, source: str) -> int:
             f"dokumentet har {number(count)} element (mål, åtaganden, aktiviteter, risker, "
             f"kontroller, rader …); högst {number(limit)} läses",
             f"the document has {count} elements; at most {limit} are read",
-            too_large=True,
+            limit="elements",
         )
     return count
 

@@ -33,7 +33,7 @@ def too_big(length: int, source: str, limits: Limits) -> None:
             source,
             f"filen är för stor ({size(length)}; högst {size(limits.import_bytes)})",
             f"the file is too large ({size_en(length)}; at most {size_en(limits.import_bytes)})",
-            too_large=True,
+            limit="import_bytes",
         )
 
 
@@ -45,7 +45,7 @@ def text_limit(source: str, what: str, limits: Limits, read: int, where: str = "
             f"{what} innehåller mer än {number(limits.text_chars)} tecken text{where}; högst "
             f"{number(limits.text_chars)} läses",
             f"the file holds more than {limits.text_chars} characters of text",
-            too_large=True,
+            limit="text_chars",
         )
 
 
@@ -57,6 +57,7 @@ def unreadable(source: str, what: str, exc: BaseException) -> InputError:
             source,
             f"{what} kräver mer minne än en inläsning får använda",
             "the file needs more memory than an import may use",
+            limit="import_memory",
         )
     if isinstance(exc, RecursionError):
         return InputError(
@@ -104,7 +105,7 @@ def pdf_pages(reader: Any, source: str, limits: Limits) -> int:
             source,
             f"PDF-filen har {number(count)} sidor; högst {number(limits.pdf_pages)} läses",
             f"the PDF has {count} pages; at most {limits.pdf_pages} are read",
-            too_large=True,
+            limit="pdf_pages",
         )
     return int(count)
 
@@ -135,7 +136,7 @@ def docx_checked(raw: bytes, source: str, limits: Limits) -> None:
                 f"Word-filen består av {number(len(infos))} delar; högst "
                 f"{number(limits.docx_parts)} läses",
                 f"the Word file has {len(infos)} parts; at most {limits.docx_parts} are read",
-                too_large=True,
+                limit="docx_parts",
             )
         stated = sum(info.file_size for info in infos)
         if stated > limits.docx_bytes:
@@ -154,7 +155,7 @@ def _unpacked(source: str, stated: int, limits: Limits) -> InputError:
         source,
         f"Word-filen packas upp till {size(stated)}; högst {size(limits.docx_bytes)} läses",
         f"the Word file unpacks to {size_en(stated)}; at most {size_en(limits.docx_bytes)}",
-        too_large=True,
+        limit="docx_bytes",
     )
 
 
@@ -211,7 +212,7 @@ def _deep(source: str, part: str, limits: Limits) -> InputError:
         f"Word-filens XML i {part} är nästlad i mer än {limits.xml_depth} nivåer; högst "
         f"{limits.xml_depth} läses",
         f"the Word file's XML in {part} is nested deeper than {limits.xml_depth} levels",
-        too_large=True,
+        limit="xml_depth",
     )
 
 
@@ -225,7 +226,7 @@ def _xml_error(source: str, part: str, exc: Any, limits: Limits) -> InputError:
             f"Word-filen har en text på över 10 000 000 tecken i {part}; högst "
             f"{number(limits.text_chars)} tecken text läses",
             f"the Word file has a text node over 10,000,000 characters in {part}",
-            too_large=True,
+            limit="text_chars",
         )
     if "entity" in message.lower() or "amplification" in message.lower():
         return _dtd(source, part)
