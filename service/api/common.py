@@ -87,12 +87,15 @@ def checker() -> Checker:
 
 
 def input_problem(exc: InputError) -> ApiError:
-    """A document the client sent that cannot be used: 422 with the Swedish message and place."""
+    """A document the client sent that cannot be used: 422 with the Swedish message and place,
+    413 when a size limit refused it (`checks.limits`)."""
     error: dict[str, Any] = {"message": exc.message_sv}
     if exc.path:
         error["path"] = exc.path
     if exc.line is not None:
         error["line"] = exc.line
+    if exc.too_large:
+        return ApiError(413, "För stort dokument", exc.render("sv"), [error])
     return ApiError(422, "Ogiltigt dokument", exc.render("sv"), [error])
 
 
