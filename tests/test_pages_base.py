@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -41,14 +42,14 @@ def csrf_of(response: TestResponse) -> str:
 
 def field_error(page: str, field: str) -> str:
     """The error message tied to a field: the field names it in aria-describedby."""
-    tag = re.search(rf'<input[^>]*id="{field}"[^>]*>', page)
+    tag = re.search(rf'<(?:input|textarea|select)[^>]*id="{field}"[^>]*>', page)
     assert tag, f"no field {field}"
     assert 'aria-describedby="' in tag.group(0) and f"{field}-error" in tag.group(0), tag.group(0)
     assert 'aria-invalid="true"' in tag.group(0)
-    message = re.search(rf'id="{field}-error">(.*?)</p>', page, re.S)
+    message = re.search(rf'id="{field}-error">(.*?)</div>', page, re.S)
     assert message, f"no error for {field}"
     text = re.sub(r"<[^>]+>", "", message.group(1))
-    return " ".join(text.split())
+    return " ".join(unescape(text).split())
 
 
 def summary_links(page: str) -> list[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
@@ -90,23 +90,29 @@ def csrf_ok() -> bool:
 
 
 class FormErrors:
-    """Field errors in the order of the form: field id → message. The error summary links to
-    each field (`#id`); the field shows its message, tied to it by aria-describedby."""
+    """Field errors in the order of the form: field id → its messages. The error summary links
+    to each field (`#id`); the field shows its messages, tied to it by aria-describedby."""
 
     def __init__(self) -> None:
-        self.fields: dict[str, str] = {}
+        self.fields: dict[str, list[str]] = {}
 
     def add(self, field: str, message: str) -> None:
-        self.fields.setdefault(field, message)
+        self.fields.setdefault(field, []).append(message)
 
     def get(self, field: str) -> str | None:
-        return self.fields.get(field)
+        """The field's messages as one text, or None."""
+        found = self.fields.get(field)
+        return " ".join(found) if found else None
+
+    def messages(self, field: str) -> list[str]:
+        return self.fields.get(field, [])
 
     def __bool__(self) -> bool:
         return bool(self.fields)
 
-    def __iter__(self) -> Any:
-        return iter(self.fields.items())
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        """(field, message) for every message, for the error summary."""
+        return iter([(f, m) for f, found in self.fields.items() for m in found])
 
 
 @dataclass(frozen=True)
