@@ -2,6 +2,8 @@
 end date, their approval by another person (four eyes), and what a finding's status is when an
 exception has expired. Who may ask is `service.access`'s answer; what may be decided is here.
 
+A requested exception is approved or rejected (with a reason) by another person.
+
 Every function works in the caller's session and transaction and appends its audit entries
 there, so a decision and its audit entry commit together or not at all.
 """
@@ -9,7 +11,8 @@ there, so a decision and its audit entry commit together or not at all.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Literal
 
 from sqlalchemy import select
@@ -17,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from service import audit
 from service.access import Action
-from service.db import Decision, FindingRow, User, utcnow
+from service.db import AuditEntry, Decision, FindingRow, User, utcnow
 from service.errors import ApiError, forbidden
 
 EXCEPTION_KINDS = ("accepted_risk", "not_applicable")
@@ -102,6 +105,70 @@ def approve(session: Session, user: User, decision: Decision) -> Decision:
         {"fingerprint": decision.fingerprint},
     )
     return decision
+
+
+MAX_REASON = 5000
+
+
+def reject(session: Session, user: User, decision: Decision, reason: str) -> Decision:
+    """Reject a requested exception, saying why: never by the person who asked for it (four
+    eyes). The finding keeps the status its other exceptions give it (active without any).
+
+    Who rejected it, when and why are the audit entry's (`decision_rejected`, its details'
+    `reason`; `rejections` reads them back): the decision keeps `approved_by` for approvals."""
+    if decision.state != "requested":
+        raise ApiError(409, "Konflikt", "beslutet är inte ett begärt undantag")
+    if decision.requested_by == user.id:
+        raise forbidden("fyra ögon: den som begär ett undantag får inte avslå det")
+    reason = reason.strip()
+    if not reason:
+        raise ApiError(
+            422,
+            "Ogiltig begäran",
+            "ett avslag kräver en motivering",
+            [{"path": "reason", "message": "saknas"}],
+        )
+    if len(reason) > MAX_REASON:
+        raise ApiError(
+            422,
+            "Ogiltig begäran",
+            f"motiveringen får vara högst {MAX_REASON} tecken",
+            [{"path": "reason", "message": "för lång"}],
+        )
+    decision.state = "rejected"
+    audit.append(
+        session,
+        user.username,
+        "decision_rejected",
+        f"decision:{decision.id}",
+        {"fingerprint": decision.fingerprint, "reason": reason},
+    )
+    return decision
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Who rejected a requested exception, when and why (from its audit entry)."""
+
+    by: str
+    at: datetime
+    reason: str
+
+
+def rejections(session: Session, decision_ids: Sequence[int]) -> dict[int, Rejection]:
+    """The rejections of these decisions, by decision id, in one statement."""
+    subjects = {f"decision:{i}": i for i in decision_ids}
+    if not subjects:
+        return {}
+    rows = session.execute(
+        select(AuditEntry)
+        .where(AuditEntry.action == "decision_rejected", AuditEntry.subject.in_(sorted(subjects)))
+        .order_by(AuditEntry.id)
+    ).scalars()
+    return {
+        subjects[e.subject]: Rejection(e.actor, e.at, str((e.details or {}).get("reason", "")))
+        for e in rows
+    }
 
 
 def decisions_on(session: Session, series_id: int, fingerprint: str) -> Sequence[Decision]:

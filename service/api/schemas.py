@@ -288,7 +288,7 @@ class DecisionOut(Out):
     expires: date | None
     requested_by: int
     approved_by: int | None
-    state: Literal["recorded", "requested", "approved"]
+    state: Literal["recorded", "requested", "approved", "rejected"]
 
 
 class DecisionListOut(Out):
