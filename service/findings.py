@@ -410,3 +410,69 @@ def rows_fields(
     statements however many (`status`: as the caller found them, else as decisions make it)."""
     found = findings_by_id(session, [r.id for r in rows], lang, status=status)
     return [f.model_dump(mode="json") for f in found]
+
+
+# --- by rule area: the pages' overview (service/web/controller.py) and its findings lists -------
+
+
+def _area() -> ColumnElement[str]:
+    """A finding's rule area: its rule id's letter (`checks.catalogue.Rule.area`)."""
+    return func.substr(FindingRow.rule_id, 1, 1)
+
+
+def _current_in(filters: Filters, area: str | None, today: date) -> Select[int]:
+    """The ids of the current findings the filters and the area (None: every area) keep."""
+    stmt = _narrowed(_current(), filters)
+    if filters.severity is not None:
+        stmt = stmt.where(FindingRow.severity == filters.severity)
+    if filters.rule is not None:
+        stmt = stmt.where(FindingRow.rule_id == filters.rule.upper())
+    if filters.status is not None:
+        stmt = stmt.where(_status_is(filters.status, today))
+    if area is not None:
+        stmt = stmt.where(_area() == area)
+    return stmt
+
+
+def count_by_area(
+    session: Session, filters: Filters, today: date | None = None
+) -> dict[tuple[int, str, str], int]:
+    """The current findings counted by (unit, rule area, severity): one grouped statement,
+    whatever the number of units and findings. Units without findings are absent."""
+    area = _area()
+    stmt = (
+        _current_in(filters, None, today or date.today())
+        .with_only_columns(DocumentSeries.unit_id, area, FindingRow.severity, func.count())
+        .group_by(DocumentSeries.unit_id, area, FindingRow.severity)
+    )
+    return {(unit, code, severity): n for unit, code, severity, n in session.execute(stmt)}
+
+
+def list_in_area(
+    session: Session,
+    filters: Filters,
+    area: str | None,
+    page: int = 1,
+    per_page: int = 50,
+    lang: str = "sv",
+    today: date | None = None,
+) -> tuple[int, list[StoredFinding]]:
+    """`list_findings` narrowed to a rule area too (None: as `list_findings`); the page's ids
+    and the total in one pass, then the page as `list_findings` reads it."""
+    if area is None:
+        return list_findings(session, filters, page, per_page, lang, today)
+    today = today or date.today()
+    stmt = _current_in(filters, area, today)
+    window = stmt.order_by(DocumentVersion.id, FindingRow.id).limit(per_page)
+    window = window.offset((page - 1) * per_page)
+    found = session.execute(window.add_columns(func.count().over().label("total"))).all()
+    if found:
+        total = found[0].total
+    else:
+        total = session.execute(stmt.with_only_columns(func.count())).scalar_one()
+    rows = session.execute(
+        _placed()
+        .where(FindingRow.id.in_([r.id for r in found]))
+        .order_by(DocumentVersion.id, FindingRow.id)
+    ).all()
+    return total, _rendered(session, rows, lang, today)
