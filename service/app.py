@@ -32,6 +32,7 @@ from checks.checker import Checker
 from checks.loading import error_text
 from service.api import ApiApp, Problem, register
 from service.errors import ApiError
+from service.jobs import jobs_mode
 from service.web import register_pages
 from service.web.errors import html_error, is_page_request
 
@@ -121,6 +122,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config.update(test_config or {})
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = default_database_url(instance)
+    # an upload's check done in the request, or queued for a worker (service.jobs)
+    config["JOBS"] = jobs_mode(
+        config["DATABASE_URL"], config.get("JOBS") or env.get("STYRKOLL_JOBS")
+    )
     if not config["SECRET_KEY"]:
         if not (config.get("TESTING") or config["DEVELOPMENT"]):
             raise RuntimeError(

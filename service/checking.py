@@ -1,18 +1,24 @@
-"""One check per upload: the unit's dossier of the year is checked once and its findings are
-split per document version, each stored whole (`checks.findings.FindingRecord`) with the rule
-texts of the catalogue that judged it, so it renders in Swedish or English when read.
+"""One check of a unit's dossier of a year: its documents read as stored (their validated models,
+never their originals again), checked once, and the findings split per document version, each
+stored whole (`checks.findings.FindingRecord`) with the rule texts of the catalogue that judged it,
+so it renders in Swedish or English when read. A check is a job's (`service.jobs`): every run it
+stores names the job, and a job stores at most one run per version.
 
-Works in the caller's session and transaction, as `service.store` does.
+Works in the caller's session and transaction, as `service.store` does. A dossier is loaded in a
+bounded number of statements, whatever the number of its documents: its versions with their
+series (one), the version a job was for when it is no longer current (one), the previous runs'
+findings (one, and one more for versions without a run of their own).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager, defer
 
 from checks.catalogue import Catalogue
 from checks.checker import Checker, CheckResult
@@ -23,6 +29,7 @@ from checks.loading import InputError, LoadedDocument
 from service import audit
 from service.db import (
     CatalogueRule,
+    CheckJob,
     CheckRun,
     DocumentSeries,
     DocumentVersion,
@@ -30,10 +37,107 @@ from service.db import (
     OrgUnit,
     utcnow,
 )
-from service.store import current_versions, findings_of, latest_run, previous_version, reparse
+from service.store import models_hash, read_version, reparse, validated_fields
 
 Judged = tuple[CheckRun, list[FindingRow], list[FindingRow]]  # run, findings, resolved
 AKT = "akt"  # findings on the dossier as a whole (R1): kept with the plan, else the new version
+ORDER = list(DOCUMENT_MODELS)
+
+
+@dataclass
+class Member:
+    """A document of the dossier: its stored version and the document as read."""
+
+    version: DocumentVersion
+    kind: str
+    loaded: LoadedDocument
+
+
+def _versions(session: Session, *where: Any, current: bool = True) -> list[DocumentVersion]:
+    """Versions with their series and without their originals (read only when needed)."""
+    on = DocumentVersion.series_id == DocumentSeries.id
+    if current:
+        on = and_(on, DocumentVersion.version == DocumentSeries.last_version)
+    query = (
+        select(DocumentVersion)
+        .join(DocumentSeries, on)
+        .options(contains_eager(DocumentVersion.series), defer(DocumentVersion.original))
+        .where(*where)
+        .order_by(DocumentVersion.id)
+    )
+    return list(session.execute(query).scalars())
+
+
+def load_dossier(
+    session: Session,
+    unit_id: int,
+    year: int,
+    target: int | None = None,
+    new: tuple[DocumentVersion, LoadedDocument] | None = None,
+    reread: bool = False,
+) -> dict[str, Member]:
+    """The unit's dossier of the year by kind: the current version of every kind – or, for
+    `target`, that version in its kind's place – each read as validated when stored. `new` is
+    the upload's version as already read; `reread` reads every original again (an importer or
+    model changed) and keeps what it gives as the version's validated model."""
+    versions = _versions(session, DocumentSeries.unit_id == unit_id, DocumentSeries.year == year)
+    if target is not None and all(v.id != target for v in versions):
+        found = _versions(session, DocumentVersion.id == target, current=False)
+        if found:
+            kind = found[0].series.kind
+            versions = [v for v in versions if v.series.kind != kind] + found
+    members: dict[str, Member] = {}
+    for version in versions:
+        kind = version.series.kind
+        if new is not None and version.id == new[0].id:
+            members[kind] = Member(version, kind, new[1])
+            continue
+        stale = reread or version.validated is None or version.validated_by != models_hash()
+        try:
+            loaded = reparse(version) if reread else read_version(version, kind)
+        except InputError:  # stored versions were valid when stored; a changed model may refuse
+            continue
+        if stale:  # kept, so that the next check reads it fast
+            for name, value in validated_fields(loaded).items():
+                setattr(version, name, value)
+        members[kind] = Member(version, kind, loaded)
+    return {k: members[k] for k in sorted(members, key=_rank)}
+
+
+def _rank(kind: str) -> int:
+    base = "tertialrapport" if kind.startswith("tertialrapport") else kind
+    return ORDER.index(base) if base in ORDER else len(ORDER)
+
+
+def previous_findings(
+    session: Session, versions: list[DocumentVersion]
+) -> dict[int, list[FindingRow]]:
+    """Per version, the findings of its latest run – or, for a version without a run, of the
+    previous version's – that a new run is compared with: in one or two statements."""
+    run_of = {v.id: v.latest_run_id for v in versions}
+    missing = [v for v in versions if v.latest_run_id is None and v.version > 1]
+    if missing:
+        pairs = [
+            and_(DocumentVersion.series_id == v.series_id, DocumentVersion.version == v.version - 1)
+            for v in missing
+        ]
+        earlier = session.execute(
+            select(
+                DocumentVersion.series_id, DocumentVersion.version, DocumentVersion.latest_run_id
+            ).where(or_(*pairs))
+        ).all()
+        by_place = {(s, n + 1): run for s, n, run in earlier}
+        for v in missing:
+            run_of[v.id] = by_place.get((v.series_id, v.version))
+    runs = {r for r in run_of.values() if r is not None}
+    found: dict[int, list[FindingRow]] = {r: [] for r in runs}
+    if runs:
+        rows = session.execute(
+            select(FindingRow).where(FindingRow.run_id.in_(runs)).order_by(FindingRow.id)
+        ).scalars()
+        for row in rows:
+            found[row.run_id].append(row)
+    return {vid: found[r] if r is not None else [] for vid, r in run_of.items()}
 
 
 def check_dossier(
@@ -43,38 +147,33 @@ def check_dossier(
     year: int,
     actor: str,
     new: tuple[DocumentVersion, LoadedDocument] | None = None,
+    target: int | None = None,
+    job_id: int | None = None,
+    reread: bool = False,
 ) -> dict[int, Judged]:
-    """Check the unit's dossier of the year once – its current version of every kind, `new`
-    among them as already read – and give each version a run with its share of the findings,
-    marked new or persisting against the version's previous run (or the previous version's).
-    Only this unit's documents are read; returns what each version's run judged."""
-    versions = list(current_versions(session, year, unit.id))
-    documents: dict[str, tuple[DocumentVersion, LoadedDocument]] = {}
-    for version in versions:
-        if new is not None and version.id == new[0].id:
-            documents[version.series.kind] = new
-            continue
-        try:
-            documents[version.series.kind] = (version, reparse(version))
-        except InputError:  # stored versions were valid when stored; a changed model may refuse
-            continue
-    if not documents:
+    """Check the unit's dossier of the year once and give its versions a run each with their
+    share of the findings, marked new or persisting against the version's previous run (or the
+    previous version's). With `target` (an upload's version, `new` when already read) that is no
+    longer current, the dossier is checked with it in its kind's place and only it gets a run:
+    the newer version's own check keeps the others current. Returns what each run judged."""
+    if new is not None:
+        target = new[0].id
+    members = load_dossier(session, unit.id, year, target, new, reread)
+    if not members:
         return {}
-    order = list(DOCUMENT_MODELS)
-    kinds = sorted(documents, key=lambda k: order.index(k) if k in order else len(order))
-    first: Any = documents[kinds[0]][1].document
+    kinds = list(members)
+    holder_of_target = next((k for k in kinds if members[k].version.id == target), None)
+    lead = members[holder_of_target or kinds[0]].loaded.document
     dossier = Dossier(
         source=f"{unit.name} {year}",
         year=year,
-        committee=(new[1].document if new is not None else first).committee,
+        committee=lead.committee,
         unit=unit.name,
-        documents={kind: documents[kind][1] for kind in kinds},
+        documents={kind: members[kind].loaded for kind in kinds},
     )
     result: CheckResult = checker.check(dossier)
     save_catalogue_texts(session, checker.catalogue)
-    holder = "verksamhetsplan" if "verksamhetsplan" in documents else None
-    if holder is None:
-        holder = new[1].kind if new is not None else kinds[0]
+    holder = "verksamhetsplan" if "verksamhetsplan" in members else holder_of_target or kinds[0]
     shares: dict[str, list[FindingRecord]] = {kind: [] for kind in kinds}
     for finding in result.findings:
         kind = holder if finding.document_kind == AKT else finding.document_kind
@@ -86,110 +185,156 @@ def check_dossier(
             kind = holder if item.document_kind == AKT else item.document_kind
             if kind in unjudged:
                 unjudged[kind].setdefault(rule_id, []).append(dataclasses.asdict(item))
-    members = {kind: documents[kind][0].id for kind in kinds}
-    return {
-        documents[kind][0].id: _store_run(
-            session, documents[kind][0], result, shares[kind], unjudged[kind], members, actor
-        )
-        for kind in kinds
-    }
-
-
-def recheck(session: Session, checker: Checker, year: int, actor: str) -> list[Judged]:
-    """New runs for every current document of the year: one check per unit's dossier."""
-    units = session.execute(
-        select(OrgUnit)
-        .where(OrgUnit.id.in_(select(DocumentSeries.unit_id).where(DocumentSeries.year == year)))
-        .order_by(OrgUnit.id)
-    ).scalars()
-    return [
-        judged
-        for unit in units
-        for judged in check_dossier(session, checker, unit, year, actor).values()
-    ]
-
-
-def _store_run(
-    session: Session,
-    version: DocumentVersion,
-    result: CheckResult,
-    records: list[FindingRecord],
-    unjudged: dict[str, list[dict[str, Any]]],
-    members: dict[str, int],
-    actor: str,
-) -> Judged:
-    before_run = latest_run(session, version.id)
-    if before_run is None:
-        prev = previous_version(session, version)
-        before_run = latest_run(session, prev.id) if prev is not None else None
-    before = {f.fingerprint: f for f in findings_of(session, before_run)}
-    run = CheckRun(
-        version_id=version.id,
-        catalogue_version=result.catalogue_version,
-        catalogue_hash=result.catalogue_hash,
-        input_hash=version.content_hash,
-        duration_ms=round(result.duration_ms, 3),
-        outcomes=result.outcomes,
-        unjudged=unjudged,
-        dossier=members,
-        error_count=sum(f.severity == "fel" for f in records),
-        warning_count=sum(f.severity == "varning" for f in records),
-        info_count=sum(f.severity == "info" for f in records),
+    current = holder_of_target is None or members[holder_of_target].version.version == (
+        members[holder_of_target].version.series.last_version
     )
-    session.add(run)
-    session.flush()
-    # the version's latest run: the highest id wins, also when two checks of the dossier run
-    # at once (the row lock orders them; versions are updated in the dossier's kind order)
-    session.execute(
-        update(DocumentVersion)
-        .where(
-            DocumentVersion.id == version.id,
-            or_(DocumentVersion.latest_run_id.is_(None), DocumentVersion.latest_run_id < run.id),
-        )
-        .values(latest_run_id=run.id)
-    )
-    now = utcnow()
-    rows: list[FindingRow] = []
-    for f in records:
-        old = before.get(f.fingerprint)
-        row = FindingRow(
-            run_id=run.id,
-            fingerprint=f.fingerprint,
-            rule_id=f.rule_id,
-            severity=f.severity,
-            element_id=f.element_id,
-            element=dict(f.element),
-            document=f.document,
-            document_kind=f.document_kind,
-            path=f.path,
-            line=f.line,
-            breadcrumb={lang: list(c) for lang, c in f.breadcrumb.items()},
-            evidence=[e.model_dump(mode="json") for e in f.evidence],
-            values=_plain(f.values),
-            change="persisting" if old is not None else "new",
-            first_seen_at=old.first_seen_at if old is not None else now,
-        )
-        session.add(row)
-        rows.append(row)
-    session.flush()
-    fingerprints = {f.fingerprint for f in records}
-    resolved = [f for fp, f in before.items() if fp not in fingerprints]
-    audit.append(
+    judged = kinds if current else [holder_of_target]
+    return _store_runs(
         session,
+        [members[k] for k in judged if k is not None],
+        result,
+        {k: (shares[k], unjudged[k]) for k in kinds},
+        {kind: members[kind].version.id for kind in kinds},
         actor,
-        "check_run",
-        f"run:{run.id}",
+        job_id,
+    )
+
+
+def run_job(
+    session: Session,
+    checker: Checker,
+    job: CheckJob,
+    new: tuple[DocumentVersion, LoadedDocument] | None = None,
+) -> dict[int, Judged]:
+    """Do a job's check in the caller's transaction and mark the job done with what its runs
+    judged; the caller makes sure it is not done already (`service.jobs.execute`)."""
+    unit = session.get(OrgUnit, job.unit_id)
+    if unit is None:
+        raise LookupError(f"enheten {job.unit_id} finns inte")
+    judged = check_dossier(
+        session,
+        checker,
+        unit,
+        job.year,
+        job.requested_by,
+        new=new,
+        target=job.version_id,
+        job_id=job.id,
+        reread=job.reread,
+    )
+    job.runs = [
         {
-            "version": version.id,
-            "dossier": members,
-            "catalogue": result.catalogue_version,
-            "catalogue_hash": result.catalogue_hash,
+            "version": version_id,
+            "kind": next(k for k, v in run.dossier.items() if v == version_id),
+            "run": run.id,
             "findings": len(rows),
             "new": sum(r.change == "new" for r in rows),
             "resolved": len(resolved),
-        },
+        }
+        for version_id, (run, rows, resolved) in judged.items()
+    ]
+    job.catalogue_hash = checker.catalogue.content_hash
+    job.finished_at = utcnow()
+    job.error = None
+    session.flush()
+    return judged
+
+
+def _store_runs(
+    session: Session,
+    members: list[Member],
+    result: CheckResult,
+    shares: dict[str, tuple[list[FindingRecord], dict[str, list[dict[str, Any]]]]],
+    dossier: dict[str, int],
+    actor: str,
+    job_id: int | None,
+) -> dict[int, Judged]:
+    """The runs and their findings, flushed together; their audit entries last, so that the
+    audit trail's lock (`service.audit`) is held for the shortest time before the commit."""
+    before = previous_findings(session, [m.version for m in members])
+    runs: list[CheckRun] = []
+    for member in members:
+        records = shares[member.kind][0]
+        runs.append(
+            CheckRun(
+                version_id=member.version.id,
+                catalogue_version=result.catalogue_version,
+                catalogue_hash=result.catalogue_hash,
+                input_hash=member.version.content_hash,
+                duration_ms=round(result.duration_ms, 3),
+                outcomes=result.outcomes,
+                unjudged=shares[member.kind][1],
+                dossier=dossier,
+                error_count=sum(f.severity == "fel" for f in records),
+                warning_count=sum(f.severity == "varning" for f in records),
+                info_count=sum(f.severity == "info" for f in records),
+                job_id=job_id,
+            )
+        )
+    session.add_all(runs)
+    session.flush()
+    now = utcnow()
+    judged: dict[int, Judged] = {}
+    for member, run in zip(members, runs, strict=True):
+        # the version's latest run: the highest id wins, also when two checks of the dossier
+        # run at once (the row lock orders them; versions are updated in the dossier's order)
+        session.execute(
+            update(DocumentVersion)
+            .where(
+                DocumentVersion.id == member.version.id,
+                or_(
+                    DocumentVersion.latest_run_id.is_(None),
+                    DocumentVersion.latest_run_id < run.id,
+                ),
+            )
+            .values(latest_run_id=run.id)
+        )
+        old = {f.fingerprint: f for f in before[member.version.id]}
+        records = shares[member.kind][0]
+        rows = [_row(run.id, f, old.get(f.fingerprint), now) for f in records]
+        session.add_all(rows)
+        fingerprints = {f.fingerprint for f in records}
+        resolved = [f for fp, f in old.items() if fp not in fingerprints]
+        judged[member.version.id] = (run, rows, resolved)
+    session.flush()
+    for run, rows, resolved in judged.values():
+        audit.append(
+            session,
+            actor,
+            "check_run",
+            f"run:{run.id}",
+            {
+                "version": run.version_id,
+                "dossier": dossier,
+                "catalogue": result.catalogue_version,
+                "catalogue_hash": result.catalogue_hash,
+                "findings": len(rows),
+                "new": sum(r.change == "new" for r in rows),
+                "resolved": len(resolved),
+                **({"job": job_id} if job_id is not None else {}),
+            },
+        )
+    return judged
+
+
+def _row(run_id: int, f: FindingRecord, old: FindingRow | None, now: Any) -> FindingRow:
+    return FindingRow(
+        run_id=run_id,
+        fingerprint=f.fingerprint,
+        rule_id=f.rule_id,
+        severity=f.severity,
+        element_id=f.element_id,
+        element=dict(f.element),
+        document=f.document,
+        document_kind=f.document_kind,
+        path=f.path,
+        line=f.line,
+        breadcrumb={lang: list(c) for lang, c in f.breadcrumb.items()},
+        evidence=[e.model_dump(mode="json") for e in f.evidence],
+        values=_plain(f.values),
+        change="persisting" if old is not None else "new",
+        first_seen_at=old.first_seen_at if old is not None else now,
     )
-    return run, rows, resolved
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:

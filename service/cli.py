@@ -1,4 +1,4 @@
-"""Service commands of `styrkoll`: serve, db, recheck, audit verify.
+"""Service commands of `styrkoll`: serve, db, recheck, worker, audit verify.
 
 They join the one `styrkoll` command through the entry-point group `styrkoll.commands`
 (pyproject.toml): each entry point names one of the command objects below, which follow the
@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from service.db import CheckJob
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,28 @@ def _db_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _recheck_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=int, required=True)
+    parser.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="med kön: lägg jobben i kön och avsluta; arbetarna (styrkoll worker) tar dem",
+    )
+    parser.add_argument(
+        "--reread",
+        action="store_true",
+        help="läs originalen igen i stället för de validerade modellerna (efter en ändrad import)",
+    )
+
+
+def _worker_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--stalled-after",
+        type=float,
+        default=30.0,
+        help="sekunder utan livstecken innan en annan arbetares jobb tas om (standard 30)",
+    )
+    parser.add_argument(
+        "--until-idle", action="store_true", help="avsluta när kön inte har mer att göra"
+    )
 
 
 def _audit_arguments(parser: argparse.ArgumentParser) -> None:
@@ -100,22 +124,99 @@ def _audit(_args: argparse.Namespace) -> int:
 
 
 def _recheck(args: argparse.Namespace) -> int:
-    from checks.checker import Checker
-    from service.checking import recheck
+    from checks.catalogue import load_catalogue
+    from service import jobs
 
     year: int = args.year
-    count = 0
-    with Checker() as checker, _session(_url()) as session:
-        for run, rows, resolved in recheck(session, checker, year, "recheck"):
-            count += 1
-            kind = next(k for k, v in run.dossier.items() if v == run.version_id)
-            print(
-                f"version {run.version_id} ({kind} {year}): körning {run.id}, "
-                f"{len(rows)} fynd, {len(resolved)} lösta"
-            )
+    url = _url()
+    try:
+        mode = jobs.jobs_mode(url, os.environ.get("STYRKOLL_JOBS"))
+    except jobs.JobError as exc:
+        print(f"styrkoll recheck: {exc}", file=sys.stderr)
+        return 2
+    catalogue = load_catalogue()
+    with _session(url) as session:
+        queued = jobs.recheck_year(
+            session, year, "recheck", catalogue.content_hash, mode == "queue", args.reread
+        )
         session.commit()
-    print(f"{count} dokument kontrollerades igen mot katalogen {checker.catalogue.version}")
+    ids = [job.id for job in queued]
+    if mode == "queue":
+        print(f"{len(ids)} jobb i kön, ett per enhet med handlingar för {year}")
+        if args.no_wait:
+            print("  följ dem med GET /api/v1/jobs/{id}: " + ", ".join(map(str, ids)))
+            return 0
+    done = _work(url, mode, ids)
+    count, failed = 0, 0
+    for job in done:
+        if job.finished_at is None:
+            failed += 1
+            print(f"jobb {job.id} (enhet {job.unit_id}) misslyckades: {job.error}", file=sys.stderr)
+            continue
+        for run in job.runs or []:
+            count += 1
+            print(
+                f"version {run['version']} ({run['kind']} {year}): körning {run['run']}, "
+                f"{run['findings']} fynd, {run['resolved']} lösta"
+            )
+    print(f"{count} dokument kontrollerades igen mot katalogen {catalogue.version}")
+    return 1 if failed else 0
+
+
+def _work(url: str, mode: str, ids: list[int]) -> list[CheckJob]:
+    """The jobs done: here one by one (inline), or by this process as one more worker on the
+    queue until it is empty, then waited for while other workers finish theirs."""
+    import time
+
+    from sqlalchemy import select
+
+    from checks.checker import Checker
+    from service import jobs
+    from service.db import CheckJob
+
+    with Checker() as checker:
+        if mode == "inline":
+            executor = jobs.Executor(url, checker)
+            try:
+                for job_id in ids:
+                    try:
+                        jobs.execute(executor.sessions, executor.checker_for, job_id)
+                    except Exception:  # noqa: BLE001 - kept in the job's error, reported below
+                        continue
+            finally:
+                executor.close()
+        while True:
+            if mode == "queue":
+                jobs.run_worker(url, wait=False, checker=checker, name="recheck")
+            with _session(url) as session:
+                found = list(
+                    session.execute(select(CheckJob).where(CheckJob.id.in_(ids))).scalars()
+                )
+                states = {j.id: jobs.state_of(session, j).state for j in found}
+            if mode == "inline" or all(s in ("done", "failed") for s in states.values()):
+                return sorted(found, key=lambda j: j.id)
+            time.sleep(1.0)
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from service import jobs
+
+    url = _url()
+    try:
+        if jobs.jobs_mode(url, "queue") != "queue":
+            return 2
+    except jobs.JobError as exc:
+        print(f"styrkoll worker: {exc}", file=sys.stderr)
+        return 2
+    print(f"Styrkolls arbetare tar kontroller ur kön (databas: {_redacted(url)})", flush=True)
+    jobs.run_worker(url, wait=not args.until_idle, stalled_after=args.stalled_after)
     return 0
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -148,6 +249,11 @@ SERVE = ServiceCommand(
 DB = ServiceCommand("databasens schema: upgrade eller downgrade", _db_arguments, _db)
 RECHECK = ServiceCommand(
     "kontrollera alla lagrade dokument för ett år igen", _recheck_arguments, _recheck
+)
+WORKER = ServiceCommand(
+    "en arbetare som tar kontrolljobb ur kön (PostgreSQL); starta fler för fler kärnor",
+    _worker_arguments,
+    _worker,
 )
 AUDIT = ServiceCommand(
     "granskningsloggen: verify kontrollerar hashkedjan", _audit_arguments, _audit

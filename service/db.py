@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -116,6 +118,14 @@ class DocumentVersion(Base):
         ForeignKey("check_run.id", name="fk_document_version_latest_run", use_alter=True),
         nullable=True,
     )
+    # the version as validated (migration 0006), beside its original: the document model as
+    # pydantic JSON (by alias), where each of its paths stands in the original (JSON, [line,
+    # *path] each) and the hash of the document models that validated it (`service.store.
+    # MODELS_HASH`). A re-check reads these instead of parsing the original again; a version
+    # validated by other models, or without them, is read from its original
+    validated: Mapped[str | None] = mapped_column(Text, nullable=True)
+    validated_lines: Mapped[str | None] = mapped_column(Text, nullable=True)
+    validated_by: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
     series: Mapped[DocumentSeries] = relationship()
 
@@ -144,6 +154,13 @@ class CheckRun(Base):
     error_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     warning_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     info_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # the job that stored the run (migration 0006; NULL before): a job stores at most one run per
+    # version, so a job executed twice (a worker killed after its commit) stores nothing new
+    job_id: Mapped[int | None] = mapped_column(
+        ForeignKey("check_job.id", name="fk_check_run_job"), nullable=True
+    )
+
+    __table_args__ = (UniqueConstraint("job_id", "version_id", name="uq_check_run_job_version"),)
 
 
 SEVERITY_COUNTS = {
@@ -151,6 +168,34 @@ SEVERITY_COUNTS = {
     "varning": CheckRun.warning_count,
     "info": CheckRun.info_count,
 }
+
+
+class CheckJob(Base):
+    """One check of a unit's dossier of a year, as a job (`service.jobs`): for an upload (the
+    version uploaded: its run is stored even when a newer version came first) or a re-check.
+
+    Done when `finished_at` is set, in the same transaction as its runs (`runs`: per version its
+    run and counts). Queued on PostgreSQL: `queue_id` is the job's id in procrastinate's queue
+    (schema `procrastinate`), whose status tells queued, running or failed; `error` is the last
+    failure's text. `catalogue_hash` is the catalogue the job asked for (NULL: the worker's)."""
+
+    __tablename__ = "check_job"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document_version.id"), nullable=True, index=True
+    )
+    reason: Mapped[str] = mapped_column(String(10))  # upload, recheck
+    reread: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    catalogue_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    requested_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    queue_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, unique=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    runs: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class CatalogueRule(Base):

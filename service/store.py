@@ -7,21 +7,26 @@ there, so a change and its audit entry commit together or not at all.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from checks.checker import Checker
+from checks.documents import DOCUMENT_MODELS, json_schemas
 from checks.importers import IMPORT_SUFFIXES, Imported, import_file
-from checks.loading import InputError, LoadedDocument, parse_data, validate_document
+from checks.loading import InputError, LoadedDocument, SourceMap, parse_data, validate_document
 from service import access, audit
 from service.db import (
+    CheckJob,
     CheckRun,
     DocumentSeries,
     DocumentVersion,
@@ -95,6 +100,48 @@ def reparse(version: DocumentVersion) -> LoadedDocument:
     )
 
 
+@functools.cache
+def models_hash() -> str:
+    """The document models' fingerprint: the hash of their JSON Schemas. A version's validated
+    model is read back only by the models that wrote it (`DocumentVersion.validated_by`)."""
+    blob = json.dumps(json_schemas(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def validated_fields(loaded: LoadedDocument) -> dict[str, str]:
+    """What a version keeps beside its original: the validated model (pydantic JSON) and where
+    each of its paths stands in the original (`[line, *path]` each)."""
+    lines = [[line, *path] for path, line in loaded.source_map.lines.items()]
+    return {
+        "validated": loaded.document.model_dump_json(by_alias=True),
+        "validated_lines": json.dumps(lines, ensure_ascii=False, separators=(",", ":")),
+        "validated_by": models_hash(),
+    }
+
+
+def model_of(kind: str) -> type[BaseModel]:
+    """The model of a document kind as a series files it (`tertialrapport_1` …)."""
+    return DOCUMENT_MODELS["tertialrapport" if kind.startswith("tertialrapport") else kind]
+
+
+def read_version(version: DocumentVersion, kind: str | None = None) -> LoadedDocument:
+    """A stored version as it was validated when stored – its model read back from JSON, the
+    fast path – or, without one by these models, its original read again (`reparse`)."""
+    if (
+        version.validated is not None
+        and version.validated_lines is not None
+        and version.validated_by == models_hash()
+    ):
+        model = model_of(kind if kind is not None else version.series.kind)
+        try:
+            document: Any = model.model_validate_json(version.validated)
+        except ValidationError:
+            return reparse(version)
+        lines = {tuple(entry[1:]): entry[0] for entry in json.loads(version.validated_lines)}
+        return LoadedDocument(document, version.filename, SourceMap(lines))
+    return reparse(version)
+
+
 def readable_units(session: Session, user: User) -> set[int] | None:
     """Units whose documents the user may read; None means all (see `service.access`)."""
     return access.units(session, user, "read")
@@ -102,10 +149,13 @@ def readable_units(session: Session, user: User) -> set[int] | None:
 
 @dataclass
 class Upload:
+    """A stored version and its check: done (`run` and its findings) or queued (`job` only)."""
+
     version: DocumentVersion
-    run: CheckRun
+    run: CheckRun | None
     findings: list[FindingRow]
     resolved: list[FindingRow]
+    job: CheckJob
 
 
 def _next_version(session: Session, unit_id: int, year: int, kind: str) -> DocumentSeries:
@@ -139,7 +189,7 @@ def _next_version(session: Session, unit_id: int, year: int, kind: str) -> Docum
 
 def store_version(
     session: Session,
-    checker: Checker,
+    checker: Checker | None,
     user: User,
     unit: OrgUnit,
     raw: bytes,
@@ -147,8 +197,11 @@ def store_version(
     media_type: str,
     year: int | None = None,
     committee: str | None = None,
+    queued: bool = False,
 ) -> Upload:
-    """Validate, store as the next immutable version, check at once, compare with the previous.
+    """Validate, store as the next immutable version with its validated model, and check it: at
+    once in this transaction, or – `queued` – as a job put on the queue in this transaction, so
+    that the version and its check commit together or not at all (`service.jobs`).
     `year` and `committee` are the uploader's, for a document that does not state them."""
     loaded = parse_upload(raw, filename, year, committee)
     doc: Any = loaded.document
@@ -172,6 +225,7 @@ def store_version(
         uploaded_by=user.id,
         given_year=year,
         given_committee=committee,
+        **validated_fields(loaded),
     )
     session.add(version)
     session.flush()
@@ -193,11 +247,24 @@ def store_version(
     # one check of the unit's dossier as it stands with the new version: every document in it
     # gets a run with its share of the findings, so cross-document findings (F1, R3, P7 …) of
     # the unit's other documents are current too
-    from service.checking import check_dossier  # it reads the stored versions through here
+    from service import jobs  # they read the stored versions through here
+    from service.checking import run_job
 
-    runs = check_dossier(session, checker, unit, doc.year, user.username, (version, loaded))
-    run, findings, resolved = runs[version.id]
-    return Upload(version, run, findings, resolved)
+    job = jobs.create_job(
+        session,
+        unit.id,
+        doc.year,
+        "upload",
+        user.username,
+        version_id=version.id,
+        catalogue_hash=checker.catalogue.content_hash if checker is not None else None,
+    )
+    if queued:
+        jobs.enqueue(session, [job])
+        return Upload(version, None, [], [], job)
+    assert checker is not None, "a check in this transaction needs the checker"
+    run, findings, resolved = run_job(session, checker, job, (version, loaded))[version.id]
+    return Upload(version, run, findings, resolved, job)
 
 
 def latest_run(session: Session, version_id: int) -> CheckRun | None:

@@ -25,6 +25,9 @@ from checks.loading import compose_yaml, parse_plan
 # Every check the tests make, in this process and in the CLI and service processes they start,
 # runs the watchman beside the engine (checks.watchman): any difference in matches fails the test.
 os.environ.setdefault("STYRKOLL_WATCH", "1")
+# Checks run in the request's (or the command's) own process and transaction, on PostgreSQL too,
+# so that every test sees an upload's findings in its answer; tests/test_jobs*.py use the queue.
+os.environ.setdefault("STYRKOLL_JOBS", "inline")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

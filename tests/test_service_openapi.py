@@ -68,7 +68,8 @@ def test_the_document_validates_and_every_route_declares_its_responses(service_a
     routes = {
         (method.lower(), str(rule).replace("<int:", "{").replace(">", "}"))
         for rule in service_app.url_map.iter_rules()
-        if rule.endpoint.split(".")[0] in {"health", "auth", "documents", "findings", "admin"}
+        if rule.endpoint.split(".")[0]
+        in {"health", "auth", "documents", "findings", "admin", "jobs"}
         for method in rule.methods or ()
         if method not in {"HEAD", "OPTIONS"}
     }
@@ -155,6 +156,9 @@ def test_what_the_api_answers_is_what_the_document_declares(service_app: Flask) 
     stored = api("post", docs, 201, url=upload, data=plan, content_type=YAML, headers=enhet).json
     assert stored is not None and stored["findings"], "the minimal plan has findings"
     version, run, finding = stored["version"]["id"], stored["run"], stored["findings"][0]["id"]
+    job = "/api/v1/jobs/{job_id}"
+    api("get", job, 200, url=f"/api/v1/jobs/{stored['job']['id']}", headers=enhet)
+    api("get", job, 404, url="/api/v1/jobs/99999", headers=enhet)
 
     one = "/api/v1/documents/{version_id}"
     api("get", one, 200, url=f"{docs}/{version}", headers=enhet)

@@ -1,8 +1,9 @@
 """The HTTP API under /api/v1, one blueprint per concern (`health`, `auth`, `documents`,
-`findings`, `admin`), described by the pydantic models of `schemas`, from which flask-openapi3
-generates the OpenAPI document (`/api/v1/openapi.json`, Swagger UI at `/api/v1/swagger`, its assets
-shipped by the flask-openapi3-swagger package: no CDN). Every route declares its success body and
-the problems (`application/problem+json`, schema `Problem`) it can answer with."""
+`findings`, `admin`, `jobs`), described by the pydantic models of `schemas` (and of `jobs`), from
+which flask-openapi3 generates the OpenAPI document (`/api/v1/openapi.json`, Swagger UI at
+`/api/v1/swagger`, its assets shipped by the flask-openapi3-swagger package: no CDN). Every route
+declares its success body and the problems (`application/problem+json`, schema `Problem`) it can
+answer with."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from service.api.auth import auth_bp
 from service.api.documents import docs_bp
 from service.api.findings import findings_bp
 from service.api.health import health
+from service.api.jobs import jobs_bp
 from service.api.schemas import Problem
 
-BLUEPRINTS = (health, auth_bp, docs_bp, findings_bp, admin_bp)
+BLUEPRINTS = (health, auth_bp, docs_bp, findings_bp, admin_bp, jobs_bp)
 
 __all__ = ["BLUEPRINTS", "ApiApp", "Problem", "register"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
 from sqlalchemy import select
@@ -26,6 +26,7 @@ from service.api.common import (
     version_out,
     visible_version,
 )
+from service.api.jobs import UploadJobOut, job_out
 from service.api.schemas import (
     CheckQuery,
     CheckReportOut,
@@ -35,7 +36,6 @@ from service.api.schemas import (
     LangQuery,
     RunOut,
     RunPath,
-    UploadOut,
     UploadQuery,
     VersionDetailOut,
     VersionListOut,
@@ -75,11 +75,12 @@ def _committee(query: UploadQuery | CheckQuery) -> str | None:
 
 @docs_bp.post(
     "/documents",
-    responses=responses(UploadOut, 401, 403, 404, 413, 415, 422, status=201),
+    responses=responses(UploadJobOut, 401, 403, 404, 413, 415, 422, status=201),
     openapi_extensions=DOCUMENT_BODY,
 )
 def post_document(query: UploadQuery) -> Response:
-    """Ladda upp en ny version av ett av enhetens dokument; den kontrolleras genast."""
+    """Ladda upp en ny version av ett av enhetens dokument; den kontrolleras genast eller, med
+    kön (PostgreSQL), av en arbetare: jobbet säger när fynden finns."""
     unit = db().get(OrgUnit, query.unit)
     if unit is None:
         raise not_found("enheten")
@@ -97,20 +98,31 @@ def post_document(query: UploadQuery) -> Response:
     filename = query.filename or f"dokument{MEDIA_TYPES[media]}"
     if not filename.lower().endswith(MEDIA_TYPES[media]):
         filename += MEDIA_TYPES[media]
+    queued = current_app.config.get("JOBS") == "queue"
     try:
         upload = store.store_version(
-            db(), checker(), user, unit, raw, filename, media, query.year, _committee(query)
+            db(),
+            None if queued else checker(),
+            user,
+            unit,
+            raw,
+            filename,
+            media,
+            query.year,
+            _committee(query),
+            queued,
         )
     except InputError as exc:
         db().rollback()
         raise input_problem(exc) from None
     db().commit()
     return ok(
-        UploadOut(
+        UploadJobOut(
             version=version_out(upload.version),
-            run=upload.run.id,
+            run=upload.run.id if upload.run is not None else None,
             findings=findings_out(upload.findings, lang=query.lang),
             resolved=findings_out(upload.resolved, lang=query.lang),
+            job=job_out(upload.job),
         ),
         201,
     )
