@@ -1,0 +1,553 @@
+"""The committee summary in plain words, for a lay member: short sentences, every number with
+what it means, no rule ids; each statement carries the findings behind it. Swedish first, the
+same in English. Made from the figures `service.reports.summary` counted, never written by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from checks.documents import DOCUMENT_NAMES, DOCUMENT_NAMES_EN
+from service.reports.fmt import listing, long_date, number, percent, share, signed_tkr, tkr
+from service.reports.models import Section, Statement
+
+LISTED = 10  # names listed in a sentence before "and N more"
+STAFF_RULES = ("P1", "P2", "P3", "P4", "P7")  # workplace meetings (APT) and the unions (MBL)
+REPORT_NAMES = {
+    "tertialrapport_1": ("tertialrapport 1", "four-month report 1"),
+    "tertialrapport_2": ("tertialrapport 2", "four-month report 2"),
+    "årsrapport": ("årsrapporten", "the annual report"),
+    "verksamhetsplan": ("verksamhetsplanen", "the operating plan"),
+}
+PLANS = ("verksamhetsplan", "verksamhetsplaner")
+EN = ("", "")  # the English sentence does not use this form
+# a field name in a remedy, "(fältet risker)" or "(ekonomi.förklaring)": not for a lay reader
+_FIELD = re.compile(r"\s*\((?:fältet |the field |field )[^)]*\)|\s*\([\wåäö]+(?:[._][\wåäö]+)+\)")
+
+
+class Words:
+    """Sentences in one language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __call__(self, sv: str, en: str) -> str:
+        return sv if self.lang == "sv" else en
+
+    def n(self, value: int) -> str:
+        return number(value, 0, self.lang)
+
+    def of(self, part: int, whole: int, sv: str = "", en: str = "") -> str:
+        """ "12 av 14 åtaganden (86 %)"."""
+        pct = share(part, whole, self.lang)
+        noun = self(sv, en)
+        text = f"{self.n(part)} {self('av', 'of')} {self.n(whole)}" + (f" {noun}" if noun else "")
+        return text + (f" ({pct})" if pct else "")
+
+    def count(self, n: int, sv: tuple[str, str], en: tuple[str, str]) -> str:
+        """The number with the noun (or adjective) in the form it takes: "1 ställe",
+        "2 ställen"."""
+        one, many = sv if self.lang == "sv" else en
+        return f"{self.n(n)} {one if n == 1 else many}"
+
+    def names(self, items: list[str]) -> str:
+        if len(items) <= LISTED:
+            return listing(items, self.lang)
+        rest = len(items) - LISTED
+        return listing([*items[:LISTED], self(f"{rest} till", f"{rest} more")], self.lang)
+
+
+def plain_remedy(text: str) -> str:
+    """A remedy without the document field names in parentheses."""
+    return _FIELD.sub("", text)
+
+
+def sections(data: dict[str, Any], facts: dict[str, Any], lang: str, today: date) -> list[Section]:
+    w = Words(lang)
+    headings = {
+        "underlag": ("Underlaget", "What this is based on"),
+        "ataganden": ("Åtaganden och mål", "Commitments and goals"),
+        "uppfyllelse": ("Blev det som planerat?", "Did it go as planned?"),
+        "ekonomi": ("Ekonomi", "Finances"),
+        "risker": ("Risker och kontroller", "Risks and controls"),
+        "brukare": ("För brukare och personal", "For users and staff"),
+        "brister": ("Brister som Styrkoll har hittat", "Shortcomings Styrkoll found"),
+        "viktigast": ("De tre viktigaste bristerna", "The three shortcomings that matter most"),
+        "andringar": ("Vad har ändrats?", "What has changed?"),
+    }
+    statements = {
+        "underlag": _basis(w, data, facts, today),
+        "ataganden": _commitments(w, data, facts),
+        "uppfyllelse": _fulfilment(w, data, facts),
+        "ekonomi": _budgets(w, data),
+        "risker": _risks(w, data),
+        "brukare": _people(w, data, facts),
+        "brister": _open(w, data, facts),
+        "viktigast": _key(w, data),
+        "andringar": _changes(w, data),
+    }
+    made = [(k, w(*headings[k]), found) for k, found in statements.items() if found]
+    return [Section(key=k, heading=h, statements=s) for k, h, s in made]
+
+
+def _basis(w: Words, d: dict[str, Any], facts: dict[str, Any], today: date) -> list[Statement]:
+    year, units = d["year"], d["units"]
+    out = [
+        Statement(
+            text=w(
+                f"Sammanfattningen gäller {d['committee']} år {year}. Den bygger på de senaste "
+                f"versionerna av enheternas handlingar i Styrkoll den {long_date(today, 'sv')}.",
+                f"This summary covers {d['committee']} for {year}. It is based on the latest "
+                f"versions of the units' documents in Styrkoll on {long_date(today, 'en')}.",
+            )
+        ),
+        Statement(
+            text=w(
+                f"{w.of(len(units), d['units_total'], 'enheter')} har lämnat handlingar för "
+                f"{year}.",
+                f"{w.of(len(units), d['units_total'], en='units')} have handed in documents for "
+                f"{year}.",
+            )
+        ),
+    ]
+    if facts["units_without"]:
+        names = w.names(facts["units_without"])
+        out.append(
+            Statement(text=w(f"Handlingar saknas från {names}.", f"No documents from {names}."))
+        )
+    if not d["complete"]:
+        out.append(
+            Statement(
+                text=w(
+                    "Du ser bara de enheter du har behörighet att läsa.",
+                    "You see only the units you may read.",
+                )
+            )
+        )
+    if d["unreadable"]:
+        n = w.n(d["unreadable"])
+        out.append(
+            Statement(
+                text=w(
+                    f"{n} lagrade handlingar kunde inte läsas och räknas inte med.",
+                    f"{n} stored documents could not be read and are not counted.",
+                )
+            )
+        )
+    return out
+
+
+def _commitments(w: Words, d: dict[str, Any], facts: dict[str, Any]) -> list[Statement]:
+    c = d["commitments"]
+    rules = facts["by_rule"]
+    if c.plans == 0:
+        return [
+            Statement(
+                text=w(
+                    "Ingen enhet har lämnat en verksamhetsplan för året.",
+                    "No unit has handed in an operating plan for the year.",
+                )
+            )
+        ]
+    plans = w.count(c.plans, PLANS, ("operating plan", "operating plans"))
+    total = w.count(c.total, ("åtagande", "åtaganden"), ("commitment", "commitments"))
+    out = [
+        Statement(
+            text=w(
+                f"Enheterna har lämnat {plans} med {total}. Ett åtagande är ett löfte om vad "
+                "enheten ska göra under året.",
+                f"The units have handed in {plans} with {total}. A commitment is a promise of "
+                "what the unit will do during the year.",
+            )
+        )
+    ]
+    if c.total == 0:
+        return out
+    out += [
+        Statement(
+            text=w(
+                f"{w.of(c.linked_to_goal, c.total, 'åtaganden')} hör till ett av nämndens mål.",
+                f"{w.of(c.linked_to_goal, c.total, en='commitments')} belong to one of the "
+                "committee's goals.",
+            ),
+            findings=rules.get("G1", []),
+        ),
+        Statement(
+            text=w(
+                f"{w.of(c.expected_result, c.total, 'åtaganden')} säger vilket resultat som ska "
+                "nås.",
+                f"{w.of(c.expected_result, c.total, en='commitments')} say what result is to be "
+                "reached.",
+            ),
+            findings=rules.get("C1", []),
+        ),
+        Statement(
+            text=w(
+                f"{w.of(c.follow_up, c.total, 'åtaganden')} säger hur de ska följas upp.",
+                f"{w.of(c.follow_up, c.total, en='commitments')} say how they will be followed up.",
+            ),
+            findings=rules.get("C3", []),
+        ),
+    ]
+    vague = rules.get("C6", [])
+    if vague:
+        out.append(
+            Statement(
+                text=w(
+                    f"{w.n(len(vague))} åtaganden har ett resultat som är svårt att mäta.",
+                    f"{w.n(len(vague))} commitments have a result that is hard to measure.",
+                ),
+                findings=vague,
+            )
+        )
+    return out
+
+
+def _fulfilment(w: Words, d: dict[str, Any], facts: dict[str, Any]) -> list[Statement]:
+    f = d["fulfilment"]
+    rules = facts["by_rule"]
+    if f.reports == 0:
+        return [
+            Statement(
+                text=w(
+                    f"Ingen enhet har lämnat en tertial- eller årsrapport för {d['year']} ännu. "
+                    "Därför går det inte att säga om åtagandena uppfylls.",
+                    f"No unit has handed in a four-month or annual report for {d['year']} yet, "
+                    "so it cannot be said whether the commitments are being met.",
+                )
+            )
+        ]
+    out = [
+        Statement(
+            text=w(
+                f"Enligt enheternas senaste rapporter ({w.n(f.reports)} st) är "
+                f"{w.count(f.fulfilled, ('åtagande uppfyllt', 'åtaganden uppfyllda'), EN)}, "
+                f"{w.count(f.partly, ('delvis uppfyllt', 'delvis uppfyllda'), EN)} och "
+                f"{w.count(f.not_fulfilled, ('inte uppfyllt', 'inte uppfyllda'), EN)}.",
+                f"The units' latest reports ({w.n(f.reports)}) say that {w.n(f.fulfilled)} "
+                f"commitments are met, {w.n(f.partly)} partly met and {w.n(f.not_fulfilled)} "
+                "not met.",
+            ),
+            findings=rules.get("F2", []) + rules.get("F3", []),
+        )
+    ]
+    if f.unclear:
+        out.append(
+            Statement(
+                text=w(
+                    f"För {w.n(f.unclear)} åtaganden är bedömningen otydlig eller saknas.",
+                    f"For {w.n(f.unclear)} commitments the assessment is unclear or missing.",
+                ),
+                findings=rules.get("F1", []),
+            )
+        )
+    if f.not_assessed:
+        out.append(
+            Statement(
+                text=w(
+                    f"{w.n(f.not_assessed)} åtaganden i planerna bedöms inte alls i rapporterna. "
+                    "Då vet nämnden inte hur det gick.",
+                    f"{w.n(f.not_assessed)} commitments of the plans are not assessed in the "
+                    "reports at all, so the committee does not know how they went.",
+                ),
+                findings=rules.get("F1", []),
+            )
+        )
+    reports = d["reports"]
+    for before, after in zip(reports, reports[1:], strict=False):
+        a, b = (REPORT_NAMES[r.source][w.lang == "en"] for r in (before, after))
+        out.append(
+            Statement(
+                text=w(
+                    f"I {a} var {w.n(before.fulfilled)} åtaganden uppfyllda, i {b} "
+                    f"{w.n(after.fulfilled)}.",
+                    f"In {a} {w.n(before.fulfilled)} commitments were met, in {b} "
+                    f"{w.n(after.fulfilled)}.",
+                )
+            )
+        )
+    return out
+
+
+def _budgets(w: Words, d: dict[str, Any]) -> list[Statement]:
+    budgets = d["budgets"]
+    if not budgets:
+        return [
+            Statement(
+                text=w(
+                    f"Ingen enhet har lämnat budget eller ekonomiskt utfall för {d['year']}.",
+                    f"No unit has handed in a budget or a financial outcome for {d['year']}.",
+                )
+            )
+        ]
+    within = sum(b.within for b in budgets)
+    out = [
+        Statement(
+            text=w(
+                f"{w.of(within, len(budgets), 'enheter')} håller sig inom sin budget. Beloppen "
+                "är i tkr, tusen kronor.",
+                f"{w.of(within, len(budgets), en='units')} keep within their budget. Amounts are "
+                "in tkr, thousands of kronor.",
+            ),
+            findings=[i for b in budgets for i in b.findings],
+        )
+    ]
+    shown = [b for b in budgets if not b.within] if len(budgets) > LISTED else budgets
+    for b in shown:
+        dev, pct = signed_tkr(b.deviation_tkr, w.lang), percent(b.deviation_pct, w.lang, 1)
+        if b.outcome_tkr is not None:
+            text = w(
+                f"{b.unit} använde {tkr(b.outcome_tkr)} mot en budget på {tkr(b.budget_tkr)}: "
+                f"{dev} ({pct}) enligt {REPORT_NAMES[b.source][0]}.",
+                f"{b.unit} spent {tkr(b.outcome_tkr, 'en')} against a budget of "
+                f"{tkr(b.budget_tkr, 'en')}: {dev} ({pct}) according to "
+                f"{REPORT_NAMES[b.source][1]}.",
+            )
+        else:
+            frame = b.frame_tkr or 0.0
+            text = w(
+                f"{b.unit} planerar att använda {tkr(b.budget_tkr)} mot en ram på {tkr(frame)}: "
+                f"{dev} ({pct}).",
+                f"{b.unit} plans to spend {tkr(b.budget_tkr, 'en')} against a frame of "
+                f"{tkr(frame, 'en')}: {dev} ({pct}).",
+            )
+        out.append(Statement(text=text, findings=b.findings))
+    return out
+
+
+def _risks(w: Words, d: dict[str, Any]) -> list[Statement]:
+    risks = d["risks"]
+    if d["risks_total"] == 0:
+        return [
+            Statement(
+                text=w(
+                    f"Ingen enhet har lämnat en riskanalys med risker för {d['year']}.",
+                    f"No unit has handed in a risk analysis with risks for {d['year']}.",
+                )
+            )
+        ]
+    limit = number(d["risk_threshold"], 0, w.lang)
+    controlled = sum(r.handling == "kontroll" for r in risks)
+    out = [
+        Statement(
+            text=w(
+                f"Enheterna har bedömt {w.n(d['risks_total'])} risker. {w.n(len(risks))} av dem "
+                f"är stora, med riskvärde {limit} eller mer. Riskvärdet är sannolikhet gånger "
+                "konsekvens, högst 16.",
+                f"The units have assessed {w.n(d['risks_total'])} risks. {w.n(len(risks))} of "
+                f"them are large, with a risk value of {limit} or more. The risk value is "
+                "likelihood times consequence, at most 16.",
+            )
+        )
+    ]
+    if not risks:
+        return out
+    out.append(
+        Statement(
+            text=w(
+                f"{w.of(controlled, len(risks), 'stora risker')} kontrolleras under året.",
+                f"{w.of(controlled, len(risks), en='large risks')} are controlled during the year.",
+            ),
+            findings=[i for r in risks for i in r.findings],
+        )
+    )
+    words = {
+        "saknas": ("Ingen kontroll och inget beslut", "No control and no decision"),
+        "accepterad_utan_motivering": (
+            "Accepterad utan motivering",
+            "Accepted without a reason",
+        ),
+        "accepterad": ("Accepterad med motivering", "Accepted with a reason"),
+    }
+    for r in [r for r in risks if r.handling != "kontroll"][:LISTED]:
+        label = words[r.handling][w.lang == "en"]
+        value = w.n(r.value or 0)
+        out.append(
+            Statement(
+                text=w(
+                    f'{label}: "{r.risk}" ({r.unit}, riskvärde {value}).',
+                    f'{label}: "{r.risk}" ({r.unit}, risk value {value}).',
+                ),
+                findings=r.findings,
+            )
+        )
+    return out
+
+
+def _people(w: Words, d: dict[str, Any], facts: dict[str, Any]) -> list[Statement]:
+    plans = d["commitments"].plans
+    if plans == 0:
+        return []
+    rules = facts["by_rule"]
+    quality = [i for r, ids in rules.items() if r.startswith("Q") for i in ids]
+    staff = [i for r in STAFF_RULES for i in rules.get(r, [])]
+    out = [
+        Statement(
+            text=w(
+                f"{w.of(facts['serving_users'], plans, 'enheter med plan')} arbetar direkt med "
+                f"brukare. Planerna lovar brukarna {w.n(facts['guarantees'])} "
+                "kvalitetsgarantier.",
+                f"{w.of(facts['serving_users'], plans, en='units with a plan')} work directly "
+                f"with users. The plans promise users {w.n(facts['guarantees'])} quality "
+                "guarantees.",
+            ),
+            findings=quality,
+        ),
+        Statement(
+            text=w(
+                f"Hos {w.of(facts['plans_at_apt'], plans, 'enheter')} har personalen "
+                "behandlat planen på en arbetsplatsträff.",
+                f"At {w.of(facts['plans_at_apt'], plans, en='units')} the staff discussed the "
+                "plan at a workplace meeting.",
+            ),
+            findings=rules.get("P1", []),
+        ),
+    ]
+    if staff:
+        out.append(
+            Statement(
+                text=w(
+                    f"{w.n(len(staff))} brister gäller hur personalen och facket fått vara med "
+                    "(arbetsplatsträffar och förhandlingar).",
+                    f"{w.n(len(staff))} shortcomings concern how staff and unions took part "
+                    "(workplace meetings and negotiations).",
+                ),
+                findings=staff,
+            )
+        )
+    return out
+
+
+def _open(w: Words, d: dict[str, Any], facts: dict[str, Any]) -> list[Statement]:
+    c, ids = d["open_findings"], facts["by_severity"]
+    out = [
+        Statement(
+            text=w(
+                f"Styrkoll har hittat {w.n(c.total)} brister som inte är åtgärdade.",
+                f"Styrkoll has found {w.n(c.total)} shortcomings that are not dealt with.",
+            ),
+            findings=[*ids["fel"], *ids["varning"], *ids["info"]],
+        ),
+        Statement(
+            text=w(
+                f"{w.n(c.fel)} av dem är fel som måste rättas.",
+                f"{w.n(c.fel)} of them are errors that must be corrected.",
+            ),
+            findings=ids["fel"],
+        ),
+        Statement(
+            text=w(
+                f"{w.n(c.varning)} är varningar om något som bör ses över.",
+                f"{w.n(c.varning)} are warnings about something that should be looked at.",
+            ),
+            findings=ids["varning"],
+        ),
+        Statement(
+            text=w(f"{w.n(c.info)} är råd.", f"{w.n(c.info)} are advice."), findings=ids["info"]
+        ),
+    ]
+    if d["exceptions"]:
+        out.append(
+            Statement(
+                text=w(
+                    f"{w.n(d['exceptions'])} brister har ett godkänt undantag och räknas inte här.",
+                    f"{w.n(d['exceptions'])} shortcomings have an approved exception and are not "
+                    "counted here.",
+                )
+            )
+        )
+    ranked = sorted(d["by_unit"], key=lambda u: -u.total)
+    if len(ranked) > 1 and ranked[0].total > ranked[1].total:
+        top = ranked[0]
+        out.append(
+            Statement(
+                text=w(
+                    f"Flest brister finns hos {top.unit}: {w.n(top.total)}.",
+                    f"{top.unit} has the most shortcomings: {w.n(top.total)}.",
+                )
+            )
+        )
+    return out
+
+
+def _key(w: Words, d: dict[str, Any]) -> list[Statement]:
+    issues = d["key_issues"]
+    if not issues:
+        return [Statement(text=w("Det finns inga öppna brister.", "There are no open findings."))]
+    out = []
+    for issue in issues:
+        where = w.names(issue.units)
+        count = w.count(len(issue.findings), ("ställe", "ställen"), ("", ""))
+        count_en = w.count(len(issue.findings), ("", ""), ("place", "places"))
+        why = f" {issue.why}" if issue.why else ""
+        out.append(
+            Statement(
+                text=w(
+                    f"{issue.title}.{why} Det gäller {count} hos {where}. "
+                    f"Så rättas det: {plain_remedy(issue.remedy)}",
+                    f"{issue.title}.{why} It concerns {count_en} at {where}. "
+                    f"How to correct it: {plain_remedy(issue.remedy)}",
+                ),
+                findings=issue.findings,
+            )
+        )
+    return out
+
+
+def _changes(w: Words, d: dict[str, Any]) -> list[Statement]:
+    out = []
+    years = d["years"]
+    before = next((y for y in years if y.year == d["year"] - 1), None)
+    now = years[-1]
+    if before is None:
+        out.append(
+            Statement(
+                text=w(
+                    f"Det finns inga handlingar från {d['year'] - 1} att jämföra med.",
+                    f"There are no documents from {d['year'] - 1} to compare with.",
+                )
+            )
+        )
+    else:
+        out.append(
+            Statement(
+                text=w(
+                    f"Förra året ({before.year}) fanns {w.n(before.total)} öppna brister. Nu är "
+                    f"de {w.n(now.total)}.",
+                    f"Last year ({before.year}) there were {w.n(before.total)} open "
+                    f"shortcomings. Now there are {w.n(now.total)}.",
+                )
+            )
+        )
+    changes = d["changes"]
+    if not changes:
+        return out
+    new = [i for c in changes for i in c.new]
+    gone = [i for c in changes for i in c.resolved]
+    out.append(
+        Statement(
+            text=w(
+                f"Sedan förra versionen av handlingarna har {w.n(len(gone))} brister försvunnit "
+                f"och {w.n(len(new))} nya tillkommit.",
+                f"Since the previous version of the documents {w.n(len(gone))} shortcomings "
+                f"have gone and {w.n(len(new))} new ones have appeared.",
+            ),
+            findings=new + gone,
+        )
+    )
+    for c in changes[:LISTED]:
+        name = (DOCUMENT_NAMES if w.lang == "sv" else DOCUMENT_NAMES_EN).get(c.kind, c.kind)
+        out.append(
+            Statement(
+                text=w(
+                    f"{c.unit}, version {c.version} av {name}: {w.n(len(c.resolved))} brister "
+                    f"borta, {w.n(len(c.new))} nya.",
+                    f"{c.unit}, version {c.version} of {name}: {w.n(len(c.resolved))} "
+                    f"shortcomings gone, {w.n(len(c.new))} new.",
+                ),
+                findings=c.new + c.resolved,
+            )
+        )
+    return out
