@@ -1,14 +1,13 @@
 """What a report covers and what it reads: the part of the organisation (a committee's or an
 administration's tree, narrowed to the units the user may read), the current version of every
-document of the year as parsed again from its stored original (`service.store.reparse`, the
-same reading the check made), and the current findings (`service.findings.list_findings`).
+document of the year as validated when it was stored (`service.store.read_version`, the
+reading a re-check makes), and the current findings (`service.findings.list_findings`).
 
 Nothing here is hand-written: every figure a report shows is counted from these.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,8 +24,6 @@ from service.findings import Filters, StoredFinding, list_findings
 # reports read the documents of a kind in this order; the newest follow-up report comes last
 REPORT_ORDER = ("tertialrapport_1", "tertialrapport_2", "årsrapport")
 CHUNK = 5000  # findings read per statement when a report or an export reads them all
-_PARSED: OrderedDict[tuple[int, str], Any] = OrderedDict()  # (version id, sha256) -> document
-_PARSED_MAX = 2048
 
 
 class OutOfReach(LookupError):
@@ -134,18 +131,9 @@ def current_versions(session: Session, unit_ids: Iterable[int], year: int) -> li
 
 
 def parsed(version: DocumentVersion) -> Any:
-    """A stored version's document, read again from its original with what its uploader gave
-    (kept in memory by version and hash: a version never changes)."""
-    key = (version.id, version.content_hash)
-    found = _PARSED.get(key)
-    if found is None:
-        found = store.reparse(version).document
-        _PARSED[key] = found
-        while len(_PARSED) > _PARSED_MAX:
-            _PARSED.popitem(last=False)
-    else:
-        _PARSED.move_to_end(key)
-    return found
+    """A stored version's document as validated when it was stored (its original read again
+    where the models have changed since): `service.store.read_version`, as a re-check reads it."""
+    return store.read_version(version, version.series.kind).document
 
 
 def documents(session: Session, scope: Scope, year: int) -> dict[int, UnitDocuments]:

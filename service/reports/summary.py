@@ -1,5 +1,5 @@
 """The committee summary of issue 13: per committee (nämnd) and year, counted from the stored
-documents (the current version of each, read again from its original) and the stored findings,
+documents (the current version of each, as validated when stored) and the stored findings,
 never from hand-written numbers; the sentences are made by `service.reports.wording`.
 
 `build_summary` reads: the committee's tree as far as the user may read it, the units' current
