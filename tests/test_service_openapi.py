@@ -16,6 +16,7 @@ from werkzeug.test import TestResponse
 
 from service.demo import DEMO_PASSWORD
 from tests.conftest import MINIMAL_PLAN
+from tests.test_reports_exports import REPORT_PROBLEMS, exercise_reports
 from tests.test_service import bearer, tokens, unit_id
 
 YAML = "application/yaml"
@@ -31,6 +32,7 @@ SPECIFIC: dict[tuple[str, str], set[int]] = {
     ("post", "/api/v1/organisation"): {409},
     ("post", "/api/v1/users"): {409},
     ("get", "/api/v1/audit"): {403},  # the role
+    **REPORT_PROBLEMS,  # the committee or administration
 }
 
 
@@ -69,7 +71,7 @@ def test_the_document_validates_and_every_route_declares_its_responses(service_a
         (method.lower(), str(rule).replace("<int:", "{").replace(">", "}"))
         for rule in service_app.url_map.iter_rules()
         if rule.endpoint.split(".")[0]
-        in {"health", "auth", "documents", "findings", "admin", "jobs"}
+        in {"health", "auth", "documents", "findings", "admin", "jobs", "reports"}
         for method in rule.methods or ()
         if method not in {"HEAD", "OPTIONS"}
     }
@@ -249,5 +251,6 @@ def test_what_the_api_answers_is_what_the_document_declares(service_app: Flask) 
     )
     api("patch", users, 404, url="/api/v1/users/99999", json={"role": "admin"}, headers=admin)
 
+    exercise_reports(api, service_app)
     answered = {(m, p) for m, p, s in api.seen if s < 300}
     assert answered == {(m, p) for m, p, _ in operations(api.doc)}

@@ -16,9 +16,10 @@ from service.api.documents import docs_bp
 from service.api.findings import findings_bp
 from service.api.health import health
 from service.api.jobs import jobs_bp
+from service.api.reports import reports_bp
 from service.api.schemas import Problem
 
-BLUEPRINTS = (health, auth_bp, docs_bp, findings_bp, admin_bp, jobs_bp)
+BLUEPRINTS = (health, auth_bp, docs_bp, findings_bp, admin_bp, jobs_bp, reports_bp)
 
 __all__ = ["BLUEPRINTS", "ApiApp", "Problem", "register"]
 
