@@ -113,6 +113,16 @@ def test_every_user_lands_on_their_roles_start_page(service_app: Flask, username
     ).replace("http-equiv", "")  # nothing from outside the service
 
 
+def test_the_stylesheet_is_served_from_the_service(service_app: Flask) -> None:
+    page = html(service_app.test_client().get("/logga-in"))
+    links = re.findall(r'<link rel="(?:stylesheet|icon)" href="([^"]+)"', page)
+    assert len(links) == 2
+    for href in links:
+        with service_app.test_client().get(href) as response:  # a file: closed after
+            assert response.status_code == 200, href
+            assert response.mimetype in ("text/css", "image/svg+xml")
+
+
 def test_a_wrong_password_is_a_swedish_error_on_the_password_field(service_app: Flask) -> None:
     client = service_app.test_client()
     before = counts(service_app)

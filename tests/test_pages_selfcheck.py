@@ -145,7 +145,7 @@ def test_an_ils_export_shows_its_findings_and_how_it_was_read(
     assert f"{name} Lästes som verksamhetsplanen" in summary
     assert "Hittade 1 inriktningsmål, 1 KF-mål" in summary
     assert re.search(r"Placerad text \d\d,\d %", summary), summary
-    assert "Kunde inte placeras (1 rader)" in summary and UNPLACED in summary
+    assert "Kunde inte placeras (1 rad)" in summary and UNPLACED in summary
     assert "Stadsarkivets läsesal · Kulturnämnd · 2012" in text_of(page)
 
 

@@ -17,12 +17,12 @@ from service.web.common import install_context
 from service.web.home import home_pages
 from service.web.selfcheck import selfcheck_pages
 
-# The stylesheet and the other vendored files, served at /static/.
+# The stylesheet and the other vendored files, served at /assets/ (/static/ is the app's own).
 assets = Blueprint(
     "pages",
     __name__,
     static_folder="static",
-    static_url_path="/static",
+    static_url_path="/assets",
     template_folder="templates",
 )
 
