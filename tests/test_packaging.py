@@ -117,7 +117,10 @@ def test_every_package_is_listed_for_the_wheel() -> None:
         for init in (ROOT / top).rglob("__init__.py")
     }
     assert on_disk - listed == set(), "lägg till paketen i [tool.setuptools] packages"
-    assert config["tool"]["setuptools"]["package-dir"] == {"checks.rules": "rules"}
+    assert config["tool"]["setuptools"]["package-dir"] == {
+        "checks.rules": "rules",
+        "checks.features": "features",
+    }
 
 
 def test_the_wheel_carries_the_rules_and_the_migrations(wheel: Path) -> None:
@@ -129,6 +132,16 @@ def test_the_wheel_carries_the_rules_and_the_migrations(wheel: Path) -> None:
     assert rules <= names
     assert {"service/migrations/env.py", "service/migrations/script.py.mako"} <= names
     assert any(n.startswith("service/migrations/versions/0001_") for n in names)
+    # the living policy the pages show, the pages' templates, styles and message catalogues,
+    # the reports' templates
+    features = {f"checks/features/{p.name}" for p in ROOT.glob("features/*.feature")}
+    assert features and features <= names
+    for folder in ("service/web/templates", "service/web/static", "service/reports/templates"):
+        files = {str(p.relative_to(ROOT)) for p in (ROOT / folder).rglob("*") if p.is_file()}
+        assert files and files <= names, folder
+    assert {
+        f"service/translations/{lang}/LC_MESSAGES/messages.mo" for lang in ("sv", "en")
+    } <= names
     points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(points).decode()
     assert "[styrkoll.commands]" in text and "serve = service.cli:SERVE" in text
