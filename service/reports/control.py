@@ -28,7 +28,7 @@ from service.decisions import EXCEPTION_KINDS, status_of
 from service.findings import Filters, StoredFinding, iso
 from service.reports import scope as sc
 from service.reports.models import Out, SeverityCounts, Statement
-from service.reports.wording import Words
+from service.reports.words import Words
 
 DECISION_KINDS = {
     "will_fix": ("Åtgärdas", "Will be fixed"),

@@ -65,7 +65,10 @@ def resolve(
     root = session.get(OrgUnit, root_id)
     readable = access.units(session, user, "read")
     if root is None:
-        raise OutOfReach(f"{what_sv} finns inte", f"the {what_en} does not exist")
+        raise OutOfReach(  # as for one not visible: 404s do not tell the two apart
+            f"{what_sv} finns inte eller är inte synlig för dig",
+            f"the {what_en} does not exist or is not visible to you",
+        )
     tree = access.descendants(session, root.id)
     visible = tree if readable is None else tree & readable
     if not visible:

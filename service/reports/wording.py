@@ -5,63 +5,17 @@ same in English. Made from the figures `service.reports.summary` counted, never 
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
-from checks.documents import DOCUMENT_NAMES, DOCUMENT_NAMES_EN
-from service.reports.fmt import listing, long_date, number, percent, share, signed_tkr, tkr
+from service.reports import wording_findings as wf
+from service.reports.fmt import long_date, number, percent, signed_tkr, tkr
 from service.reports.models import Section, Statement
+from service.reports.words import LISTED, REPORT_NAMES, Words
 
-LISTED = 10  # names listed in a sentence before "and N more"
 STAFF_RULES = ("P1", "P2", "P3", "P4", "P7")  # workplace meetings (APT) and the unions (MBL)
-REPORT_NAMES = {
-    "tertialrapport_1": ("tertialrapport 1", "four-month report 1"),
-    "tertialrapport_2": ("tertialrapport 2", "four-month report 2"),
-    "årsrapport": ("årsrapporten", "the annual report"),
-    "verksamhetsplan": ("verksamhetsplanen", "the operating plan"),
-}
 PLANS = ("verksamhetsplan", "verksamhetsplaner")
 EN = ("", "")  # the English sentence does not use this form
-# a field name in a remedy, "(fältet risker)" or "(ekonomi.förklaring)": not for a lay reader
-_FIELD = re.compile(r"\s*\((?:fältet |the field |field )[^)]*\)|\s*\([\wåäö]+(?:[._][\wåäö]+)+\)")
-
-
-class Words:
-    """Sentences in one language."""
-
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
-
-    def __call__(self, sv: str, en: str) -> str:
-        return sv if self.lang == "sv" else en
-
-    def n(self, value: int) -> str:
-        return number(value, 0, self.lang)
-
-    def of(self, part: int, whole: int, sv: str = "", en: str = "") -> str:
-        """ "12 av 14 åtaganden (86 %)"."""
-        pct = share(part, whole, self.lang)
-        noun = self(sv, en)
-        text = f"{self.n(part)} {self('av', 'of')} {self.n(whole)}" + (f" {noun}" if noun else "")
-        return text + (f" ({pct})" if pct else "")
-
-    def count(self, n: int, sv: tuple[str, str], en: tuple[str, str]) -> str:
-        """The number with the noun (or adjective) in the form it takes: "1 ställe",
-        "2 ställen"."""
-        one, many = sv if self.lang == "sv" else en
-        return f"{self.n(n)} {one if n == 1 else many}"
-
-    def names(self, items: list[str]) -> str:
-        if len(items) <= LISTED:
-            return listing(items, self.lang)
-        rest = len(items) - LISTED
-        return listing([*items[:LISTED], self(f"{rest} till", f"{rest} more")], self.lang)
-
-
-def plain_remedy(text: str) -> str:
-    """A remedy without the document field names in parentheses."""
-    return _FIELD.sub("", text)
 
 
 def sections(data: dict[str, Any], facts: dict[str, Any], lang: str, today: date) -> list[Section]:
@@ -84,9 +38,9 @@ def sections(data: dict[str, Any], facts: dict[str, Any], lang: str, today: date
         "ekonomi": _budgets(w, data),
         "risker": _risks(w, data),
         "brukare": _people(w, data, facts),
-        "brister": _open(w, data, facts),
-        "viktigast": _key(w, data),
-        "andringar": _changes(w, data),
+        "brister": wf.open_findings(w, data, facts),
+        "viktigast": wf.key_issues(w, data),
+        "andringar": wf.changes(w, data),
     }
     made = [(k, w(*headings[k]), found) for k, found in statements.items() if found]
     return [Section(key=k, heading=h, statements=s) for k, h, s in made]
@@ -415,139 +369,6 @@ def _people(w: Words, d: dict[str, Any], facts: dict[str, Any]) -> list[Statemen
                     "(workplace meetings and negotiations).",
                 ),
                 findings=staff,
-            )
-        )
-    return out
-
-
-def _open(w: Words, d: dict[str, Any], facts: dict[str, Any]) -> list[Statement]:
-    c, ids = d["open_findings"], facts["by_severity"]
-    out = [
-        Statement(
-            text=w(
-                f"Styrkoll har hittat {w.n(c.total)} brister som inte är åtgärdade.",
-                f"Styrkoll has found {w.n(c.total)} shortcomings that are not dealt with.",
-            ),
-            findings=[*ids["fel"], *ids["varning"], *ids["info"]],
-        ),
-        Statement(
-            text=w(
-                f"{w.n(c.fel)} av dem är fel som måste rättas.",
-                f"{w.n(c.fel)} of them are errors that must be corrected.",
-            ),
-            findings=ids["fel"],
-        ),
-        Statement(
-            text=w(
-                f"{w.n(c.varning)} är varningar om något som bör ses över.",
-                f"{w.n(c.varning)} are warnings about something that should be looked at.",
-            ),
-            findings=ids["varning"],
-        ),
-        Statement(
-            text=w(f"{w.n(c.info)} är råd.", f"{w.n(c.info)} are advice."), findings=ids["info"]
-        ),
-    ]
-    if d["exceptions"]:
-        out.append(
-            Statement(
-                text=w(
-                    f"{w.n(d['exceptions'])} brister har ett godkänt undantag och räknas inte här.",
-                    f"{w.n(d['exceptions'])} shortcomings have an approved exception and are not "
-                    "counted here.",
-                )
-            )
-        )
-    ranked = sorted(d["by_unit"], key=lambda u: -u.total)
-    if len(ranked) > 1 and ranked[0].total > ranked[1].total:
-        top = ranked[0]
-        out.append(
-            Statement(
-                text=w(
-                    f"Flest brister finns hos {top.unit}: {w.n(top.total)}.",
-                    f"{top.unit} has the most shortcomings: {w.n(top.total)}.",
-                )
-            )
-        )
-    return out
-
-
-def _key(w: Words, d: dict[str, Any]) -> list[Statement]:
-    issues = d["key_issues"]
-    if not issues:
-        return [Statement(text=w("Det finns inga öppna brister.", "There are no open findings."))]
-    out = []
-    for issue in issues:
-        where = w.names(issue.units)
-        count = w.count(len(issue.findings), ("ställe", "ställen"), ("", ""))
-        count_en = w.count(len(issue.findings), ("", ""), ("place", "places"))
-        why = f" {issue.why}" if issue.why else ""
-        out.append(
-            Statement(
-                text=w(
-                    f"{issue.title}.{why} Det gäller {count} hos {where}. "
-                    f"Så rättas det: {plain_remedy(issue.remedy)}",
-                    f"{issue.title}.{why} It concerns {count_en} at {where}. "
-                    f"How to correct it: {plain_remedy(issue.remedy)}",
-                ),
-                findings=issue.findings,
-            )
-        )
-    return out
-
-
-def _changes(w: Words, d: dict[str, Any]) -> list[Statement]:
-    out = []
-    years = d["years"]
-    before = next((y for y in years if y.year == d["year"] - 1), None)
-    now = years[-1]
-    if before is None:
-        out.append(
-            Statement(
-                text=w(
-                    f"Det finns inga handlingar från {d['year'] - 1} att jämföra med.",
-                    f"There are no documents from {d['year'] - 1} to compare with.",
-                )
-            )
-        )
-    else:
-        out.append(
-            Statement(
-                text=w(
-                    f"Förra året ({before.year}) fanns {w.n(before.total)} öppna brister. Nu är "
-                    f"de {w.n(now.total)}.",
-                    f"Last year ({before.year}) there were {w.n(before.total)} open "
-                    f"shortcomings. Now there are {w.n(now.total)}.",
-                )
-            )
-        )
-    changes = d["changes"]
-    if not changes:
-        return out
-    new = [i for c in changes for i in c.new]
-    gone = [i for c in changes for i in c.resolved]
-    out.append(
-        Statement(
-            text=w(
-                f"Sedan förra versionen av handlingarna har {w.n(len(gone))} brister försvunnit "
-                f"och {w.n(len(new))} nya tillkommit.",
-                f"Since the previous version of the documents {w.n(len(gone))} shortcomings "
-                f"have gone and {w.n(len(new))} new ones have appeared.",
-            ),
-            findings=new + gone,
-        )
-    )
-    for c in changes[:LISTED]:
-        name = (DOCUMENT_NAMES if w.lang == "sv" else DOCUMENT_NAMES_EN).get(c.kind, c.kind)
-        out.append(
-            Statement(
-                text=w(
-                    f"{c.unit}, version {c.version} av {name}: {w.n(len(c.resolved))} brister "
-                    f"borta, {w.n(len(c.new))} nya.",
-                    f"{c.unit}, version {c.version} of {name}: {w.n(len(c.resolved))} "
-                    f"shortcomings gone, {w.n(len(c.new))} new.",
-                ),
-                findings=c.new + c.resolved,
             )
         )
     return out
