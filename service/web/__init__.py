@@ -12,8 +12,12 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 
 from service.web import i18n
+from service.web.audit import audit_pages
 from service.web.auth import auth_pages
+from service.web.catalogue import catalogue_pages
 from service.web.common import install_context
+from service.web.controller import controller_pages
+from service.web.findings import findings_pages
 from service.web.home import home_pages
 from service.web.selfcheck import selfcheck_pages
 
@@ -32,6 +36,10 @@ PAGE_BLUEPRINTS: tuple[Blueprint, ...] = (
     auth_pages,
     home_pages,
     selfcheck_pages,
+    controller_pages,
+    findings_pages,
+    catalogue_pages,
+    audit_pages,
 )
 
 

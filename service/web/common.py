@@ -127,6 +127,10 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem("pages_home.start", _l("Start")),
     NavItem("pages_selfcheck.form", _l("Självkontroll"), "self_check"),
+    NavItem("pages_controller.overview", _l("Översikt"), "read"),
+    NavItem("pages_controller.queue", _l("Undantag"), "approve_exception"),
+    NavItem("pages_catalogue.index", _l("Regelkatalogen"), "read_reference"),
+    NavItem("pages_audit.trail", _l("Granskningslogg"), "read_audit"),
 ]
 
 

@@ -34,12 +34,33 @@ SELF_CHECK = Task(
     ),
 )
 
+OVERVIEW = Task(
+    "pages_controller.overview",
+    _l("Översikt"),
+    _l("De aktuella fynden i varje enhet per område och allvarlighetsgrad, med länkar till dem."),
+)
+EXCEPTION_QUEUE = Task(
+    "pages_controller.queue",
+    _l("Undantag att besluta"),
+    _l("Godkänn eller avslå undantag som någon annan har begärt (fyra ögon)."),
+)
+AUDIT_TRAIL = Task(
+    "pages_audit.trail",
+    _l("Granskningslogg"),
+    _l("Vem som gjorde vad och när, och om loggens hashkedja håller."),
+)
+CATALOGUE = Task(
+    "pages_catalogue.index",
+    _l("Regelkatalogen"),
+    _l("Alla regler med varför de finns, vad de bygger på, åtgärd och scenarier."),
+)
+
 # The flows of each role, in the order the start page lists them.
 TASKS: dict[str, list[Task]] = {
-    "enhet": [SELF_CHECK],
-    "controller": [SELF_CHECK],
-    "revisor": [SELF_CHECK],
-    "admin": [SELF_CHECK],
+    "enhet": [SELF_CHECK, CATALOGUE],
+    "controller": [OVERVIEW, EXCEPTION_QUEUE, SELF_CHECK, CATALOGUE],
+    "revisor": [AUDIT_TRAIL, OVERVIEW, SELF_CHECK, CATALOGUE],
+    "admin": [OVERVIEW, SELF_CHECK, AUDIT_TRAIL, CATALOGUE],
 }
 
 
