@@ -19,6 +19,7 @@ from service.reports.models import CommitteeSummary
 from service.reports.templating import environment
 
 Link = Callable[[int], str | None]
+SHOWN = 12  # finding numbers a statement shows (templates/_macros.html, evidence)
 SEVERITY_WORDS = {
     "fel": ("Fel", "Error"),
     "varning": ("Varning", "Warning"),
@@ -64,6 +65,7 @@ def summary_html(
             t=_t(summary.lang),
             link=link or (lambda _i: None),
             h=level,
+            shown=SHOWN,
             generated=_day(summary.generated_at),
             handling=_words(HANDLING, summary.lang),
         )
@@ -123,10 +125,15 @@ def summary_document(
     findings: list[StoredFinding],
     names: dict[int, str],
 ) -> str:
-    """The summary for print: the fragment, then the open findings it links to."""
-    link = anchors(f.id for f in findings)
+    """The summary for print: the fragment, then the open findings its statements show (each
+    statement shows its first `SHOWN`; a committee's thousands stay in the exports)."""
+    shown = {
+        i for section in summary.sections for s in section.statements for i in s.findings[:SHOWN]
+    }
+    listed = [f for f in findings if f.id in shown]
+    link = anchors(f.id for f in listed)
     t = _t(summary.lang)
-    body = summary_html(summary, charts, link) + _appendix(findings, names, summary.lang)
+    body = summary_html(summary, charts, link) + _appendix(listed, names, summary.lang)
     title = f"{t('Sammanfattning', 'Summary')}: {summary.committee} {summary.year}"
     return document(title, Markup(body), summary.lang)
 
