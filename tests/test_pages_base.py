@@ -21,6 +21,7 @@ from service.demo import DEMO_PASSWORD, DEMO_USERS
 from tests.test_service import counts
 
 ROLES = {"enhet": "enhet", "controller": "controller", "revisor": "revisor", "admin": "admin"}
+FORM = "application/x-www-form-urlencoded"
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "service" / "translations"
 START_HEADINGS = {
     "enhet": "Din enhets internkontroll",
@@ -216,6 +217,58 @@ def test_pages_answer_errors_as_swedish_pages(
     response = service_app.test_client().get(path)
     assert response.status_code == status and response.mimetype == "text/html"
     assert f"<h1>{title}</h1>" in html(response) and '<html lang="sv">' in html(response)
+
+
+def test_a_bug_is_a_swedish_page_without_a_traceback(service_app: Flask) -> None:
+    def broken() -> str:
+        raise RuntimeError("hemlig detalj")
+
+    service_app.add_url_rule("/trasig", "broken", broken)
+    response = service_app.test_client().get("/trasig")
+    assert response.status_code == 500 and response.mimetype == "text/html"
+    page = html(response)
+    assert "<h1>Något gick fel hos oss</h1>" in page
+    assert response.headers["X-Request-Id"] in page  # to quote to support
+    assert "hemlig detalj" not in page and "Traceback" not in page
+
+
+def test_error_pages_speak_the_page_language(service_app: Flask) -> None:
+    client = service_app.test_client()
+    client.set_cookie("lang", "en")
+    page = html(client.get("/finns-inte"))
+    assert '<html lang="en">' in page and "<h1>Page not found</h1>" in page
+
+
+GARBAGE = [
+    ("post", "/logga-in", {"data": b"\x00\xff" * 1000, "content_type": "application/octet-stream"}),
+    ("post", "/logga-in", {"data": b"--x\r\n\r\n", "content_type": "multipart/form-data"}),
+    ("post", "/logga-in", {"data": {"username": "u" * 100_000, "password": "p" * 100_000}}),
+    ("post", "/logga-in", {"data": {"username": ["a", "b"], "csrf_token": ["x", "y"]}}),
+    ("post", "/logga-in", {"data": "username=%ff%fe&password=%00", "content_type": FORM}),
+    ("get", "/logga-in?next=" + "%ff" * 3000, {}),
+    ("get", "/sprak/%00?next=%0d%0aSet-Cookie:x=y", {}),
+    ("get", "/" + "å" * 3000, {}),
+    ("put", "/", {}),
+    ("delete", "/sjalvkontroll", {}),
+    ("post", "/sjalvkontroll", {"data": b"\x00" * 5000, "content_type": "multipart/form-data"}),
+    ("post", "/logga-ut", {"data": b"{}", "content_type": "application/json"}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs"), GARBAGE, ids=range(len(GARBAGE)))
+@pytest.mark.parametrize("username", [None, "controller"])
+def test_no_page_answers_garbage_with_a_500(
+    service_app: Flask, method: str, path: str, kwargs: dict[str, object], username: str | None
+) -> None:
+    client = service_app.test_client()
+    if username is not None:
+        log_in(client, username)
+    response = getattr(client, method)(path, **kwargs)
+    assert response.status_code < 500, (path, response.status_code)
+    if response.status_code >= 400:
+        assert response.mimetype == "text/html", path
+        assert "Traceback" not in html(response)
+    assert "\r" not in response.headers.get("Location", "") and "x=y" not in str(response.headers)
 
 
 def test_the_api_answers_errors_as_problem_details(service_app: Flask) -> None:
