@@ -188,7 +188,9 @@ def trail() -> Response:
     }
     if errors:
         return page("audit/trail.html", status=422, entries=[], total=0, pages=0, **context)
-    total = db().execute(stmt.with_only_columns(func.count())).scalar_one()
+    total = (
+        db().execute(stmt.with_only_columns(func.count(), maintain_column_froms=True)).scalar_one()
+    )
     entries = (
         db()
         .execute(

@@ -224,7 +224,9 @@ def _requests(user: User, units: set[int] | None, number: int) -> tuple[int, lis
     )
     if units is not None:
         stmt = stmt.where(DocumentSeries.unit_id.in_(sorted(units)))
-    total = db().execute(stmt.with_only_columns(func.count())).scalar_one()
+    total = (
+        db().execute(stmt.with_only_columns(func.count(), maintain_column_froms=True)).scalar_one()
+    )
     rows = (
         db()
         .execute(stmt.order_by(Decision.id).limit(QUEUE_PAGE).offset((number - 1) * QUEUE_PAGE))
