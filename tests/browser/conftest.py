@@ -150,7 +150,8 @@ def _wait(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
 @dataclass
 class Visit:
     """A browser page on the server that checks every page it shows: `seen(name)` after each
-    navigation runs axe-core and saves a screenshot; at the end, no page may have gone unseen."""
+    navigation runs axe-core and saves a screenshot (axe.txt beside it lists any lesser
+    violation); at the end, no page may have gone unseen."""
 
     page: Any
     server: Server
@@ -189,6 +190,10 @@ class Visit:
             }""",
             AXE_TAGS,
         )
+        if violations:  # the lesser ones too, for a person to look at
+            with (self.folder / "axe.txt").open("a", encoding="utf-8") as report:
+                for v in violations:
+                    report.write(f"{name}: {v['impact']} {v['id']}: {v['help']} {v['nodes']}\n")
         blocking = [v for v in violations if v["impact"] in BLOCKING]
         assert not blocking, f"axe: {name} ({self.page.url}): {blocking}"
         return violations
@@ -206,7 +211,7 @@ def visit(browser: Any, server: Server, request: pytest.FixtureRequest) -> Itera
     test = re.sub(r"[^a-z0-9-]+", "-", request.node.name.lower()).strip("-")
     folder = SCREENSHOTS / server.backend / test
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.png"):
+    for old in (*folder.glob("*.png"), *folder.glob("axe.txt")):
         old.unlink()
     found = Visit(page, server, folder)
     page.on(
