@@ -316,6 +316,30 @@ def test_the_committed_mo_files_are_the_compiled_po_files(lang: str) -> None:
     )
 
 
+def test_the_catalogues_hold_every_text_of_the_pages() -> None:
+    """What `pybabel extract` finds in service/web/ (babel.cfg) is in both catalogues: a text
+    added without updating them fails here (docs/pages.md: extract, update, compile)."""
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    root = TRANSLATIONS.parent.parent
+    with (root / "babel.cfg").open(encoding="utf-8") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    keywords = {**DEFAULT_KEYWORDS, "_l": None}
+    found = {
+        message if isinstance(message, str) else message[0]
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(root), method_map, options_map, keywords=keywords
+        )
+    }
+    assert len(found) > 50
+    for lang in ("sv", "en"):
+        with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").open("rb") as po:
+            catalog = read_po(po, locale=lang)
+        ids = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+        assert sorted(found - ids) == [], f"{lang}: run the extract and update of docs/pages.md"
+
+
 def _strings(value: str | tuple[str, ...]) -> tuple[str, ...]:
     return value if isinstance(value, tuple) else (value,)
 
