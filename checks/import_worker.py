@@ -104,6 +104,7 @@ class ImportPool:
             self._give(worker)
         else:
             _kill(worker)
+            self._replace(limits)
         if status == "ok":
             return payload
         if status == "refused":
@@ -111,12 +112,16 @@ class ImportPool:
         if status == "bug":
             raise ImportWorkerError(f"the importer failed in its worker process:\n{payload}")
         sv, en = _OVERRUN.get(status) or _OVERRUN["lost"]
-        memory = size(limits.import_memory)
-        code = proc.returncode
+        words = {
+            "s": f"{seconds} sekund" + ("er" if seconds != 1 else ""),
+            "s_en": f"{seconds} second" + ("s" if seconds != 1 else ""),
+            "m": size(limits.import_memory),
+            "c": proc.returncode,
+        }
         raise InputError(
             source,
-            sv.format(s=seconds, m=memory, c=code),
-            en.format(s=seconds, m=memory, c=code),
+            sv.format(**words),
+            en.format(**words),
             limit={"timeout": "import_seconds", "nested": None}.get(status, "import_memory"),
         )
 
@@ -127,6 +132,9 @@ class ImportPool:
                 if worker[0] == limits and worker[1].poll() is None:
                     return worker
                 _kill(worker)
+        return self._start(limits)
+
+    def _start(self, limits: Limits) -> _Worker:
         proc, inbox, outbox = spawn("checks.import_worker", [str(limits.import_memory)])
         worker = (limits, proc, inbox, outbox)
         try:
@@ -136,8 +144,21 @@ class ImportPool:
         if not ready:
             _kill(worker)
             raise ImportWorkerError("the import worker did not start")
-        self.starts += 1
+        with self._lock:
+            self.starts += 1
         return worker
+
+    def _replace(self, limits: Limits) -> None:
+        """A worker in place of one killed, started beside the caller: the next import does not
+        wait for it."""
+
+        def start() -> None:
+            try:
+                self._give(self._start(limits))
+            except ImportWorkerError:  # the next import starts one itself, and says why not
+                pass
+
+        threading.Thread(target=start, name="styrkoll-import-start", daemon=True).start()
 
     def _give(self, worker: _Worker) -> None:
         with self._lock:
@@ -160,8 +181,8 @@ class ImportPool:
 
 _OVERRUN = {
     "timeout": (
-        "dokumentet kunde inte läsas inom {s} sekunder; läsningen avbröts",
-        "the document could not be read within {s} seconds; reading was stopped",
+        "dokumentet kunde inte läsas inom {s}; läsningen avbröts",
+        "the document could not be read within {s_en}; reading was stopped",
     ),
     "memory": (
         "dokumentet kunde inte läsas inom {m} minne; läsningen avbröts",

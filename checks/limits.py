@@ -150,18 +150,12 @@ def number(value: int) -> str:
 
 
 def size(value: int) -> str:
-    """A size in bytes as Swedish writes it: 50 MB, 1,5 MB, 300 kB."""
-    if value >= MIB:
-        text = f"{value / MIB:.1f}".removesuffix(".0")
-        return f"{text.replace('.', ',')} MB"
-    if value >= KIB:
-        return f"{value // KIB} kB"
-    return f"{value} byte"
+    """A size in bytes as Swedish writes it: 1 GB, 50 MB, 1,5 MB, 300 kB."""
+    return size_en(value).replace(".", ",").replace("bytes", "byte")
 
 
 def size_en(value: int) -> str:
-    if value >= MIB:
-        return f"{value / MIB:.1f}".removesuffix(".0") + " MB"
-    if value >= KIB:
-        return f"{value // KIB} kB"
+    for factor, unit in ((GIB, "GB"), (MIB, "MB"), (KIB, "kB")):
+        if value >= factor:
+            return f"{value / factor:.1f}".removesuffix(".0") + f" {unit}"
     return f"{value} bytes"

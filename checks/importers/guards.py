@@ -159,9 +159,17 @@ def _unpacked(source: str, stated: int, limits: Limits) -> InputError:
     )
 
 
+_XML_START = re.compile(rb"^(?:\xef\xbb\xbf)?[ \t\r\n]*<")
+
+
 def _looks_like_xml(data: bytes) -> bool:
-    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head.startswith(b"<") or head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    """Whether libxml2 would take the part for XML: a `<` after a byte-order mark and blanks in
+    UTF-8, or UTF-16 or UTF-32 (a BOM, or NUL bytes around the first `<`). Media parts (PNG,
+    JPEG, EMF …) start otherwise and are never parsed."""
+    if _XML_START.match(data):
+        return True
+    head = data[:4]
+    return head.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\x00" in head and b"<" in head)
 
 
 _PARSER_OPTIONS = {
