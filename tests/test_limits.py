@@ -6,6 +6,7 @@ time or memory budget costs one import worker, which is killed and replaced.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +15,8 @@ import psutil
 import pytest
 import yaml
 from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from checks.checker import Checker
 from checks.dossier import single
@@ -311,3 +314,26 @@ def test_the_self_check_refuses_each_bomb(service_app: Flask) -> None:
         url = "/api/v1/checks?year=2012&"
         response, elapsed = _post(service_app, url, bomb(), f"själv-{name}", token)
         _refused_as_told(response, elapsed, f"själv-{name}", message, big)
+
+
+FRAGMENTS = [
+    "<w:p>", "</w:p>", "<w:r>", "</w:r>", "<w:t>", "</w:t>", "<w:tbl>", "</w:tbl>", "<w:tr>",
+    "</w:tr>", "<w:tc>", "</w:tc>", "<w:p/>", "Verksamhetsplan 2012", "åtagande", " ", "\n",
+    "<!-- kommentar -->", "<?pi data?>", "&amp;", "&lt;", "&lol;", "&#0;", "&#x1F600;",
+    "<![CDATA[x]]>", "<x:y xmlns:x='urn:x'/>", "<w:body>", "</w:document>", "<", "&", "\x00",
+    "<w:t xml:space='preserve'>", '<w:p w:rsidR="00A1">',
+]  # fmt: skip
+
+
+@settings(
+    max_examples=int(os.environ.get("STYRKOLL_FUZZ", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40))
+def test_any_word_body_gives_text_or_a_clear_refusal(fragments: list[str]) -> None:
+    raw = bombs.docx("".join(fragments).encode("utf-8", "surrogatepass"))
+    try:
+        assert isinstance(extract_text(raw, "fuzz.docx"), str)
+    except InputError as exc:
+        assert exc.render().startswith("fuzz.docx: ")

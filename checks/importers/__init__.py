@@ -132,18 +132,19 @@ def _docx_text(raw: bytes, source: str, limits: Limits) -> str:
     if body is None:
         raise InputError(source, "Word-filen har ingen brödtext", "the Word file has no body")
     lines: list[str] = []
-    for block in body.iterchildren():
+    element = guards.etree.Element  # elements only: comments and instructions have no tag text
+    for block in body.iterchildren(element):
         tag = block.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append("".join(t.text or "" for t in block.iter() if t.tag.endswith("}t")))
+            lines.append("".join(t.text or "" for t in block.iter(element) if t.tag.endswith("}t")))
         elif tag == "tbl":
-            for row in block.iter():
+            for row in block.iter(element):
                 if row.tag.endswith("}tr"):
                     cells = []
-                    for cell in row.iterchildren():
+                    for cell in row.iterchildren(element):
                         if cell.tag.endswith("}tc"):
                             text = "".join(
-                                t.text or "" for t in cell.iter() if t.tag.endswith("}t")
+                                t.text or "" for t in cell.iter(element) if t.tag.endswith("}t")
                             )
                             cells.append(text)
                     lines.append(" ".join(cells))
