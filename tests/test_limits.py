@@ -337,3 +337,22 @@ def test_any_word_body_gives_text_or_a_clear_refusal(fragments: list[str]) -> No
         assert isinstance(extract_text(raw, "fuzz.docx"), str)
     except InputError as exc:
         assert exc.render().startswith("fuzz.docx: ")
+
+
+@settings(
+    max_examples=int(os.environ.get("STYRKOLL_FUZZ", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(st.lists(st.tuples(st.floats(0, 1), st.binary(min_size=1, max_size=4)), max_size=8))
+def test_any_damaged_pdf_gives_a_document_or_a_clear_refusal(
+    damage: list[tuple[float, bytes]],
+) -> None:
+    raw = bytearray(bombs.pdf_pages(2))
+    for where, what in damage:
+        at = int(where * (len(raw) - 1))
+        raw[at : at + len(what)] = what
+    try:
+        import_file(bytes(raw), "skadad.pdf")
+    except InputError as exc:
+        assert exc.render().startswith("skadad.pdf")
