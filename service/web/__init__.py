@@ -17,9 +17,11 @@ from service.web.auth import auth_pages
 from service.web.catalogue import catalogue_pages
 from service.web.common import install_context
 from service.web.controller import controller_pages
+from service.web.finding import finding_pages
 from service.web.findings import findings_pages
 from service.web.home import home_pages
 from service.web.selfcheck import selfcheck_pages
+from service.web.unit import unit_pages
 
 # The stylesheet and the other vendored files, served at /assets/ (/static/ is the app's own).
 assets = Blueprint(
@@ -36,6 +38,8 @@ PAGE_BLUEPRINTS: tuple[Blueprint, ...] = (
     auth_pages,
     home_pages,
     selfcheck_pages,
+    unit_pages,
+    finding_pages,
     controller_pages,
     findings_pages,
     catalogue_pages,

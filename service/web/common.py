@@ -126,6 +126,7 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("pages_home.start", _l("Start")),
+    NavItem("pages_unit.mine", _l("Min enhet"), "upload"),
     NavItem("pages_selfcheck.form", _l("Självkontroll"), "self_check"),
     NavItem("pages_controller.overview", _l("Översikt"), "read"),
     NavItem("pages_controller.queue", _l("Undantag"), "approve_exception"),

@@ -55,12 +55,23 @@ CATALOGUE = Task(
     _l("Alla regler med varför de finns, vad de bygger på, åtgärd och scenarier."),
 )
 
+MY_UNIT = Task(
+    "pages_unit.mine",
+    _l("Min enhet"),
+    _l("Enhetens dokument och versioner, fynden i varje version och dina svar på dem."),
+)
+UNITS = Task(
+    "pages_unit.units_page",
+    _l("Enheternas dokument"),
+    _l("Välj en enhet och se dess dokument, versioner, fynd, svar och undantag."),
+)
+
 # The flows of each role, in the order the start page lists them.
 TASKS: dict[str, list[Task]] = {
-    "enhet": [SELF_CHECK, CATALOGUE],
-    "controller": [OVERVIEW, EXCEPTION_QUEUE, SELF_CHECK, CATALOGUE],
-    "revisor": [AUDIT_TRAIL, OVERVIEW, SELF_CHECK, CATALOGUE],
-    "admin": [OVERVIEW, SELF_CHECK, AUDIT_TRAIL, CATALOGUE],
+    "enhet": [MY_UNIT, SELF_CHECK, CATALOGUE],
+    "controller": [OVERVIEW, EXCEPTION_QUEUE, UNITS, SELF_CHECK, CATALOGUE],
+    "revisor": [AUDIT_TRAIL, OVERVIEW, UNITS, SELF_CHECK, CATALOGUE],
+    "admin": [OVERVIEW, UNITS, SELF_CHECK, AUDIT_TRAIL, CATALOGUE],
 }
 
 

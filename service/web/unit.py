@@ -1,0 +1,476 @@
+"""The unit's pages: "Min enhet" (a unit head's own unit; for controllers, auditors and admins the
+units they may read), a unit's documents and versions per year and kind, the upload of a new
+version (`service.store.store_version`, as the API's `POST /api/v1/documents`) and a version's
+page: its findings along the goal tree (KF-mål → nämndmål → åtagande), each new or persisting
+with its status, the findings resolved since the previous version and the counts by severity.
+
+Who may see what is `service.access`'s answer: a unit, version or finding the user may not read
+is the same 404 page as one that does not exist.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Blueprint, current_app, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response
+
+from checks.catalogue import SEVERITY_RANK
+from checks.loading import InputError
+from service import access, store
+from service import findings as stored_findings
+from service.db import CheckRun, DocumentSeries, DocumentVersion, OrgUnit, User
+from service.errors import not_found
+from service.findings import StoredFinding
+from service.web.common import FormErrors, checker, current_user, db, login_required, page
+from service.web.i18n import current_lang
+from service.web.reading import FORMATS, file_name, worded
+
+unit_pages = Blueprint("pages_unit", __name__)
+
+MAX_ID = 2**31 - 1  # ids beyond a database integer are no object of ours (never a query error)
+MAX_COMMITTEE = 200
+MEDIA_TYPES = {
+    ".yaml": "application/yaml",
+    ".yml": "application/yaml",
+    ".json": "application/json",
+    ".txt": "text/plain",
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+ACCEPT = ",".join(MEDIA_TYPES)
+# Kinds as a heading names them (a series files follow-up reports as tertialrapport_1 and _2).
+KIND_TITLES = {
+    "verksamhetsplan": _l("Verksamhetsplan"),
+    "riskanalys": _l("Risk- och väsentlighetsanalys"),
+    "internkontrollplan": _l("Internkontrollplan"),
+    "tjänsteutlåtande": _l("Tjänsteutlåtande"),
+    "tertialrapport_1": _l("Tertialrapport 1"),
+    "tertialrapport_2": _l("Tertialrapport 2"),
+    "årsrapport": _l("Årsrapport"),
+}
+CHANGE_LABELS = {"new": _l("Nytt"), "persisting": _l("Kvarstår")}
+STATUS_LABELS = {
+    "active": _l("Aktivt"),
+    "exception_requested": _l("Undantag begärt"),
+    "exception": _l("Undantag gäller"),
+    "exception_expired": _l("Undantaget har gått ut"),
+}
+LEVEL_LABELS = {
+    "nämnd": _l("Nämnd"),
+    "förvaltning": _l("Förvaltning"),
+    "avdelning": _l("Avdelning"),
+    "enhet": _l("Enhet"),
+}
+try:
+    LOCAL_TIME: ZoneInfo | None = ZoneInfo("Europe/Stockholm")
+except ZoneInfoNotFoundError:  # pragma: no cover - a system without the time zone database
+    LOCAL_TIME = None
+
+
+def local_time(value: datetime | None) -> str:
+    """A stored time as Swedish users read it: Stockholm time, to the minute."""
+    if value is None:
+        return ""
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    shown = aware.astimezone(LOCAL_TIME) if LOCAL_TIME is not None else aware
+    return shown.strftime("%Y-%m-%d %H:%M")
+
+
+def kind_title(kind: str) -> str:
+    return str(KIND_TITLES.get(kind, kind))
+
+
+def labels() -> dict[str, Any]:
+    """What every page of these modules names the same way."""
+    return {
+        "change_labels": CHANGE_LABELS,
+        "status_labels": STATUS_LABELS,
+        "kind_title": kind_title,
+        "local_time": local_time,
+    }
+
+
+def the_user() -> User:
+    user = current_user()
+    assert user is not None  # login_required
+    return user
+
+
+def visible_unit(unit_id: int) -> OrgUnit:
+    """The unit, if the user may read it: else 404, the same whether absent or not theirs."""
+    unit = db().get(OrgUnit, unit_id) if 0 < unit_id <= MAX_ID else None
+    if unit is None or not access.allowed(db(), the_user(), "read", unit.id):
+        raise not_found("enheten")
+    return unit
+
+
+def visible_version(version_id: int) -> DocumentVersion:
+    version = db().get(DocumentVersion, version_id) if 0 < version_id <= MAX_ID else None
+    if version is None or not access.allowed(db(), the_user(), "read", version.series.unit_id):
+        raise not_found("versionen")
+    return version
+
+
+# --- Min enhet and the unit list -----------------------------------------------------------------
+
+
+@unit_pages.get("/min-enhet")
+@login_required
+def mine() -> Response:
+    """A unit head's own unit; anyone who reads more than one unit chooses among them."""
+    user = the_user()
+    if access.reach("read", user.role) == "own" and user.org_unit_id is not None:
+        return redirect(url_for("pages_unit.unit", unit_id=user.org_unit_id), 303)
+    return units_page()
+
+
+@unit_pages.get("/enheter")
+@login_required
+def units_page() -> Response:
+    """The units the user may read, as the organisation tree nests them."""
+    user = the_user()
+    readable = access.units(db(), user, "read")
+    stmt = select(OrgUnit).order_by(OrgUnit.name)
+    if readable is not None:
+        stmt = stmt.where(OrgUnit.id.in_(sorted(readable)))
+    rows = list(db().execute(stmt).scalars())
+    counted: dict[int, int] = {
+        unit_id: n
+        for unit_id, n in db().execute(
+            select(DocumentSeries.unit_id, func.count())
+            .where(DocumentSeries.unit_id.in_([u.id for u in rows]))
+            .group_by(DocumentSeries.unit_id)
+        )
+    }
+    return page("unit/units.html", tree=_tree(rows), documents=counted, level_labels=LEVEL_LABELS)
+
+
+@dataclass
+class UnitNode:
+    unit: OrgUnit
+    children: list[UnitNode] = field(default_factory=list)
+
+
+def _tree(rows: list[OrgUnit]) -> list[UnitNode]:
+    """The units as a tree: a unit whose parent is not among them is a root."""
+    nodes = {u.id: UnitNode(u) for u in rows}
+    roots: list[UnitNode] = []
+    for node in nodes.values():
+        parent = nodes.get(node.unit.parent_id) if node.unit.parent_id is not None else None
+        (parent.children if parent is not None else roots).append(node)
+    return roots
+
+
+# --- a unit's documents ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    version: DocumentVersion
+    uploader: str
+    counts: dict[str, int] | None  # by severity; None: not checked yet
+
+
+def _kind_rank(kind: str) -> int:
+    order = list(KIND_TITLES)
+    return order.index(kind) if kind in order else len(order)
+
+
+@unit_pages.get("/enheter/<int:unit_id>")
+@login_required
+def unit(unit_id: int) -> Response:
+    """The unit's documents: per year (newest first) and kind, every version, newest first."""
+    found = visible_unit(unit_id)
+    rows = db().execute(
+        select(DocumentVersion, User.username, CheckRun)
+        .join(DocumentSeries, DocumentSeries.id == DocumentVersion.series_id)
+        .join(User, User.id == DocumentVersion.uploaded_by)
+        .outerjoin(CheckRun, CheckRun.id == DocumentVersion.latest_run_id)
+        .where(DocumentSeries.unit_id == found.id)
+        .order_by(DocumentVersion.version.desc())
+    )
+    series: dict[tuple[int, str], list[VersionRow]] = {}
+    for version, uploader, run in rows:
+        counts = (
+            {"fel": run.error_count, "varning": run.warning_count, "info": run.info_count}
+            if run is not None
+            else None
+        )
+        key = (version.series.year, version.series.kind)
+        series.setdefault(key, []).append(VersionRow(version, uploader, counts))
+    years: dict[int, list[tuple[str, list[VersionRow]]]] = {}
+    for year, kind in sorted(series, key=lambda k: (-k[0], _kind_rank(k[1]))):
+        years.setdefault(year, []).append((kind, series[(year, kind)]))
+    parent = db().get(OrgUnit, found.parent_id) if found.parent_id is not None else None
+    return page(
+        "unit/unit.html",
+        unit=found,
+        parent=parent,
+        level=LEVEL_LABELS.get(found.level, found.level),
+        years=years,
+        may_upload=access.allowed(db(), the_user(), "upload", found.id),
+        **labels(),
+    )
+
+
+# --- upload ------------------------------------------------------------------------------------
+
+
+def _may_upload(unit_id: int) -> OrgUnit:
+    """The unit, if the user may upload to it: 404 if they may not read it, else 403."""
+    found = visible_unit(unit_id)
+    access.require(db(), the_user(), "upload", found.id, "enheten")
+    return found
+
+
+def _upload_form(
+    found: OrgUnit, errors: FormErrors, values: dict[str, str] | None = None, status: int = 200
+) -> Response:
+    return page(
+        "unit/upload.html",
+        status=status,
+        unit=found,
+        errors=errors,
+        values=values or {},
+        accept=ACCEPT,
+    )
+
+
+@unit_pages.get("/enheter/<int:unit_id>/ladda-upp")
+@login_required
+def upload_form(unit_id: int) -> Response:
+    return _upload_form(_may_upload(unit_id), FormErrors())
+
+
+@unit_pages.errorhandler(RequestEntityTooLarge)
+def too_large(_exc: RequestEntityTooLarge) -> Response:
+    """An upload larger than the service takes: the form again, the error on the file field
+    (the body was not read, so nothing was stored)."""
+    unit_id = int((request.view_args or {}).get("unit_id", 0))
+    if current_user() is None:
+        return redirect(url_for("pages_auth.login_form"), 303)
+    found = _may_upload(unit_id)
+    errors = FormErrors()
+    limit = _megabytes(int(request.max_content_length or 0))
+    errors.add(
+        "dokument",
+        _("Filen är för stor. Den får vara högst %(size)s MB.", size=limit),
+    )
+    return _upload_form(found, errors, status=413)
+
+
+def _megabytes(size: int) -> str:
+    text = f"{size / 1024 / 1024:.1f}".removesuffix(".0")
+    return text.replace(".", ",") if current_lang() == "sv" else text
+
+
+def _year(value: str, errors: FormErrors) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not (len(value) == 4 and value.isascii() and value.isdigit()) or not (
+        1990 <= int(value) <= 2100
+    ):
+        errors.add("year", _("Ange året med fyra siffror, till exempel 2012"))
+        return None
+    return int(value)
+
+
+def _committee(value: str, errors: FormErrors) -> str | None:
+    value = " ".join(value.split())
+    if len(value) > MAX_COMMITTEE:
+        errors.add("committee", _("Nämndens namn får vara högst %(n)d tecken", n=MAX_COMMITTEE))
+        return None
+    return value or None
+
+
+def _file(upload: FileStorage | None, errors: FormErrors) -> tuple[str, bytes] | None:
+    """The chosen file's name and bytes, or a field error."""
+    if upload is None or not upload.filename:
+        errors.add("dokument", _("Välj filen du vill ladda upp"))
+        return None
+    name = file_name(upload.filename) or "dokument"
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if f".{suffix}" not in FORMATS:
+        errors.add(
+            "dokument",
+            _(
+                "%(name)s: filtypen stöds inte. Välj en fil som slutar på .yaml, .json, "
+                ".txt, .pdf eller .docx",
+                name=name,
+            ),
+        )
+        return None
+    raw = upload.read()
+    if not raw.strip():
+        errors.add("dokument", _("%(name)s: filen är tom", name=name))
+        return None
+    return name, raw
+
+
+@unit_pages.post("/enheter/<int:unit_id>/ladda-upp")
+@login_required
+def upload(unit_id: int) -> Response:
+    """Store the file as the next version of its document and check it; then its page. A
+    refused upload stores nothing: the form again, the error tied to the field to fix."""
+    found = _may_upload(unit_id)
+    form = request.form
+    values = {
+        "year": form.get("year", "")[:20],
+        "committee": form.get("committee", "")[: MAX_COMMITTEE + 20],
+    }
+    errors = FormErrors()
+    year = _year(form.get("year", ""), errors)
+    committee = _committee(form.get("committee", ""), errors)
+    chosen = _file(request.files.get("dokument"), errors)
+    if errors or chosen is None:
+        return _upload_form(found, errors, values, 422)
+    name, raw = chosen
+    media = MEDIA_TYPES["." + name.rsplit(".", 1)[-1].lower()]
+    queued = current_app.config.get("JOBS") == "queue"  # as the API's upload: a worker checks
+    try:
+        stored = store.store_version(
+            db(),
+            None if queued else checker(),
+            the_user(),
+            found,
+            raw,
+            name,
+            media,
+            year,
+            committee,
+            queued,
+        )
+    except InputError as exc:
+        db().rollback()
+        refused = worded(exc, "dokument")
+        errors.add(refused.field, refused.render(current_lang()))
+        return _upload_form(found, errors, values, 413 if refused.too_large else 422)
+    db().commit()
+    return redirect(url_for("pages_unit.version", version_id=stored.version.id), 303)
+
+
+# --- a version ---------------------------------------------------------------------------------
+
+
+@dataclass
+class GoalNode:
+    """A step of the goal tree (a KF goal, a board goal, a commitment) with the findings on it
+    and on what stands under it without a node of its own (indicators, activities)."""
+
+    label: str
+    context: list[str] = field(default_factory=list)  # the KF levels above, for a KF goal
+    findings: list[StoredFinding] = field(default_factory=list)
+    children: dict[str, GoalNode] = field(default_factory=dict)
+
+
+@dataclass
+class Grouped:
+    goals: dict[str, GoalNode] = field(default_factory=dict)
+    whole: list[StoredFinding] = field(default_factory=list)  # the document or dossier as a whole
+    other: list[StoredFinding] = field(default_factory=list)  # parts outside the goal tree
+
+
+STEPS = ("Nämndmål:", "Åtagande:")  # below a KF goal, in the order of the tree
+
+
+def goal_tree(found: list[StoredFinding]) -> Grouped:
+    """The findings along the goal tree, read from each finding's breadcrumb (its Swedish steps
+    name the levels; the page's language labels them)."""
+    grouped = Grouped()
+    for f in found:
+        shown = list(f.breadcrumb)
+        crumbs_sv = list(f.record.breadcrumb.get("sv", shown)) if f.record is not None else shown
+        if len(crumbs_sv) != len(shown):
+            crumbs_sv = shown
+        kf = [i for i, c in enumerate(crumbs_sv) if c.startswith("KF ")]
+        if not kf:
+            (grouped.other if shown else grouped.whole).append(f)
+            continue
+        last = kf[-1]
+        node = grouped.goals.setdefault(
+            " / ".join(crumbs_sv[: last + 1]),
+            GoalNode(shown[last], [shown[i] for i in kf[:-1]]),
+        )
+        rest = last + 1
+        for step in STEPS:
+            if rest < len(crumbs_sv) and crumbs_sv[rest].startswith(step):
+                node = node.children.setdefault(crumbs_sv[rest], GoalNode(shown[rest]))
+                rest += 1
+        node.findings.append(f)
+    return grouped
+
+
+def _counts(found: list[StoredFinding]) -> dict[str, int]:
+    counts = dict.fromkeys(SEVERITY_RANK, 0)
+    for f in found:
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    return counts
+
+
+@unit_pages.get("/versioner/<int:version_id>")
+@login_required
+def version(version_id: int) -> Response:
+    """A version's findings of its latest check along the goal tree, and what the version
+    resolved against the one before it."""
+    found = visible_version(version_id)
+    lang = current_lang()
+    run = store.latest_run(db(), found.id)
+    findings = stored_findings.findings_of_runs(db(), [run.id], lang) if run is not None else []
+    findings.sort(key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.line or 0, f.rule_id))
+    older = store.previous_version(db(), found)
+    resolved: list[StoredFinding] = []
+    if older is not None and run is not None:
+        older_run = store.latest_run(db(), older.id)
+        if older_run is not None:
+            now = {f.fingerprint for f in findings}
+            resolved = [
+                f
+                for f in stored_findings.findings_of_runs(db(), [older_run.id], lang)
+                if f.fingerprint not in now
+            ]
+    series = found.series
+    unit_row = db().get(OrgUnit, series.unit_id)
+    uploader = db().get(User, found.uploaded_by)
+    statuses: dict[str, int] = {}
+    for f in findings:
+        statuses[f.status] = statuses.get(f.status, 0) + 1
+    return page(
+        "unit/version.html",
+        version=found,
+        series=series,
+        unit=unit_row,
+        uploader=uploader.username if uploader is not None else "",
+        run=run,
+        grouped=goal_tree(findings),
+        total=len(findings),
+        counts=_counts(findings),
+        statuses=statuses,
+        older=older,
+        resolved=resolved,
+        newest=found.version == series.last_version,
+        **labels(),
+    )
+
+
+@unit_pages.get("/versioner/<int:version_id>/original")
+@login_required
+def original(version_id: int) -> Response:
+    """The original as uploaded, byte for byte, as a download."""
+    found = visible_version(version_id)
+    return send_file(
+        io.BytesIO(found.original),
+        mimetype=found.media_type,
+        as_attachment=True,
+        download_name=found.filename,
+    )

@@ -1,0 +1,734 @@
+"""The unit's pages and the finding page (service/web/unit.py, service/web/finding.py): "Min
+enhet", a unit's documents, the upload of a new version, a version's findings along the goal
+tree, a finding with the original's lines, its rule, history and decisions, and the forms to
+respond and to ask for an exception. Flask's test client on the demo database (SQLite and, when
+configured, PostgreSQL): every page for every role that may see it, the same 404 for what is
+absent and what is not one's own, refusals tied to their fields and storing nothing."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from html import unescape
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from werkzeug.test import TestResponse
+
+from service.db import Decision, DocumentVersion, FindingRow, OrgUnit
+from service.web.scenarios import scenarios_for
+from tests.conftest import DEFECT_DOSSIER
+from tests.test_pages_base import csrf_of, field_error, html, log_in, summary_links
+from tests.test_service import counts
+
+OWN = "Administrativa avdelningen"  # the unit of user enhet, with the demo's documents
+SIBLING = "Ekonomienheten"  # enhet2's, in the same department
+ELSEWHERE = "Äldreomsorgen Skärholmen"  # enhet3's, under another administration
+
+# A plan of our own for 2013: one KF goal, one board goal, one commitment without an expected
+# result or follow-up (C1, C3, C4) and no workplace meeting (P1: the document as a whole).
+PLAN_2013 = """\
+dokument: verksamhetsplan
+år: 2013
+nämnd: Hägersten-Liljeholmens stadsdelsnämnd
+enhet: Administrativa avdelningen
+inriktningsmål:
+  - nummer: 1
+    titel: En stad att leva och verka i
+    mål:
+      - nummer: "1.1"
+        titel: Stadens service ska vara lätt att nå
+        nämndmål:
+          - titel: Invånarna får svar inom en vecka
+            åtaganden:
+              - titel: Vi åtar oss att besvara alla frågor skriftligt
+                arbetssätt: Frågorna fördelas varje morgon till den som kan svara.
+"""
+
+
+def ids(app: Flask) -> dict[str, int]:
+    with app.extensions["styrkoll_sessions"]() as session:
+        return {u.name: u.id for u in session.execute(select(OrgUnit)).scalars()}
+
+
+def versions(app: Flask) -> dict[tuple[str, int], int]:
+    """(kind, version number) → id of the own unit's 2012 versions."""
+    with app.extensions["styrkoll_sessions"]() as session:
+        return {
+            (v.series.kind, v.version): v.id
+            for v in session.execute(select(DocumentVersion)).scalars()
+        }
+
+
+def finding_id(app: Flask, version_id: int, rule: str) -> int:
+    """A finding of the version's latest run, by rule."""
+    with app.extensions["styrkoll_sessions"]() as session:
+        version = session.get(DocumentVersion, version_id)
+        assert version is not None
+        return session.execute(
+            select(FindingRow.id)
+            .where(FindingRow.run_id == version.latest_run_id, FindingRow.rule_id == rule)
+            .order_by(FindingRow.id)
+            .limit(1)
+        ).scalar_one()
+
+
+def text_of(page: str) -> str:
+    """The page's visible text, one space between words."""
+    page = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", page, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).replace("\u00a0", " ").split())
+
+
+def error_page(response: TestResponse) -> str:
+    """An error page without what differs from request to request: its id, and the language
+    switch's way back to the address asked for."""
+    page = re.sub(r"<code>[0-9a-f]{32}</code>", "", html(response))
+    return re.sub(r'next=[^"]*"', 'next="', page)
+
+
+def logged_in(app: Flask, username: str) -> FlaskClient:
+    client = app.test_client()
+    assert log_in(client, username).status_code == 303
+    return client
+
+
+def upload(client: FlaskClient, unit_id: int, name: str, raw: bytes, **fields: str) -> TestResponse:
+    import io
+
+    token = csrf_of(client.get(f"/enheter/{unit_id}/ladda-upp"))
+    data: dict[str, object] = {"csrf_token": token, **fields}
+    if name:
+        data["dokument"] = (io.BytesIO(raw), name)
+    return client.post(
+        f"/enheter/{unit_id}/ladda-upp", data=data, content_type="multipart/form-data"
+    )
+
+
+# --- Min enhet and the unit's page -------------------------------------------------------------
+
+
+def test_a_unit_head_goes_from_the_start_page_to_their_own_unit(service_app: Flask) -> None:
+    client = logged_in(service_app, "enhet")
+    start = html(client.get("/"))
+    nav = start[start.index('<nav class="site-nav"') :]
+    assert '<a href="/min-enhet">Min enhet</a>' in nav[: nav.index("</nav>")]
+    tasks = start[start.index('<ul class="task-list">') :]
+    assert tasks.index('href="/min-enhet"') < tasks.index('href="/sjalvkontroll"')  # first
+    response = client.get("/min-enhet")
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/enheter/{ids(service_app)[OWN]}"
+    page = html(client.get(response.headers["Location"]))
+    assert f"<h1>{OWN}</h1>" in page
+    assert "<h2>2012</h2>" in page
+    for heading in ("Verksamhetsplan", "Risk- och väsentlighetsanalys", "Årsrapport"):
+        assert f"<h3>{heading}</h3>" in page
+    plan = versions(service_app)
+    # newest first, each version linked, the plan's two versions with their own counts
+    first, second = plan[("verksamhetsplan", 1)], plan[("verksamhetsplan", 2)]
+    assert page.index(f'href="/versioner/{second}"') < page.index(f'href="/versioner/{first}"')
+    assert f'href="/enheter/{ids(service_app)[OWN]}/ladda-upp"' in page
+
+
+@pytest.mark.parametrize(
+    ("username", "visible", "hidden"),
+    [
+        ("controller", [OWN, SIBLING], [ELSEWHERE]),
+        ("revisor", [OWN, SIBLING, ELSEWHERE], []),
+        ("admin", [OWN, SIBLING, ELSEWHERE], []),
+    ],
+)
+def test_others_choose_among_the_units_they_may_read(
+    service_app: Flask, username: str, visible: list[str], hidden: list[str]
+) -> None:
+    client = logged_in(service_app, username)
+    start = html(client.get("/"))
+    assert 'href="/min-enhet"' not in start and 'href="/enheter"' in start
+    page = html(client.get("/min-enhet"))
+    assert "<h1>Enheter</h1>" in page
+    unit_ids = ids(service_app)
+    for name in visible:
+        assert f'<a href="/enheter/{unit_ids[name]}">{name}</a>' in page
+    for name in hidden:
+        assert name not in page
+    own = html(client.get(f"/enheter/{unit_ids[OWN]}"))
+    assert f"<h1>{OWN}</h1>" in own
+    assert "ladda-upp" not in own  # only the unit itself uploads
+
+
+@pytest.mark.parametrize(
+    ("username", "unit"),
+    [("enhet2", OWN), ("enhet", SIBLING), ("controller", ELSEWHERE), ("enhet3", OWN)],
+)
+def test_a_unit_one_may_not_read_is_the_same_page_as_none(
+    service_app: Flask, username: str, unit: str
+) -> None:
+    client = logged_in(service_app, username)
+    theirs = client.get(f"/enheter/{ids(service_app)[unit]}")
+    absent = client.get("/enheter/999999")
+    assert theirs.status_code == absent.status_code == 404
+    assert error_page(theirs) == error_page(absent)
+    assert unit not in html(theirs)
+    refused = client.get(f"/enheter/{ids(service_app)[unit]}/ladda-upp")
+    assert refused.status_code == 404 and error_page(refused) == error_page(absent)
+
+
+def test_versions_and_findings_of_others_are_404_as_absent_ones(service_app: Flask) -> None:
+    plan = versions(service_app)[("verksamhetsplan", 1)]
+    found = finding_id(service_app, plan, "C1")
+    client = logged_in(service_app, "enhet2")
+    for path, absent in (
+        (f"/versioner/{plan}", "/versioner/999999"),
+        (f"/versioner/{plan}/original", "/versioner/999999/original"),
+        (f"/fynd/{found}", "/fynd/999999"),
+        (f"/fynd/{found}/undantag", "/fynd/999999/undantag"),
+    ):
+        theirs, none = client.get(path), client.get(absent)
+        assert theirs.status_code == none.status_code == 404, path
+        assert error_page(theirs) == error_page(none), path
+    token = csrf_of(client.get("/"))
+    posted = client.post(
+        f"/fynd/{found}/svar",
+        data={"csrf_token": token, "response_kind": "comment", "response_text": "Hej hej"},
+    )
+    assert posted.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/enheter/0",
+        "/enheter/2147483648",
+        "/enheter/99999999999999999999999",
+        "/versioner/0",
+        "/versioner/99999999999999999999999",
+        "/versioner/-1",
+        "/versioner/abc",
+        "/fynd/0",
+        "/fynd/99999999999999999999999",
+        "/fynd/99999999999999999999999/undantag",
+        "/versioner/1/original/x",
+    ],
+)
+def test_ids_out_of_range_are_404_pages(service_app: Flask, path: str) -> None:
+    client = logged_in(service_app, "admin")
+    response = client.get(path)
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert "<h1>Sidan finns inte</h1>" in html(response)
+
+
+def test_the_pages_need_a_login(service_app: Flask) -> None:
+    client = service_app.test_client()
+    for path in ("/min-enhet", "/enheter", "/enheter/1", "/versioner/1", "/fynd/1"):
+        response = client.get(path)
+        assert response.status_code == 303 and response.headers["Location"].startswith(
+            "/logga-in?next="
+        ), path
+
+
+# --- upload ------------------------------------------------------------------------------------
+
+
+def test_a_unit_head_uploads_a_plan_and_sees_its_findings_along_the_goal_tree(
+    service_app: Flask,
+) -> None:
+    client = logged_in(service_app, "enhet")
+    unit_id = ids(service_app)[OWN]
+    before = counts(service_app)
+    response = upload(client, unit_id, "plan-2013.yaml", PLAN_2013.encode())
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert re.fullmatch(r"/versioner/\d+", location)
+    after = counts(service_app)
+    assert after["document_version"] == before["document_version"] + 1
+    page = html(client.get(location))
+    text = text_of(page)
+    assert "<h1>Verksamhetsplan 2013, version 1</h1>" in page
+    assert "Kontrollen gav 4 fynd: 3 fel 1 varning 0 info" in text
+    # the tree: KF goal, its board goal, its commitment, each a heading one level down
+    kf = page.index("<h3>KF 1.1 Stadens service ska vara lätt att nå</h3>")
+    board = page.index("<h4>Nämndmål: Invånarna får svar inom en vecka</h4>")
+    commitment = page.index("<h5>Åtagande: Vi åtar oss att besvara alla frågor skriftligt</h5>")
+    assert kf < board < commitment
+    assert "Under KF 1 En stad att leva och verka i" in text
+    below = text_of(page[commitment:])
+    for message in (
+        'Åtagandet "Vi åtar oss att besvara alla frågor skriftligt" saknar förväntat resultat.',
+        'Åtagandet "Vi åtar oss att besvara alla frågor skriftligt" saknar uppföljning.',
+    ):
+        assert message in below
+    whole = page.index("<h2>Fynd som gäller dokumentet eller akten som helhet</h2>")
+    assert "behandlats på APT" in text_of(page[whole:])  # P1: the document as a whole
+    assert text.count("Nytt") == 4 and "Kvarstår" not in text
+    assert "ladda ned originalet" in text
+
+
+def test_a_new_version_marks_persisting_and_resolved_findings(service_app: Flask) -> None:
+    client = logged_in(service_app, "enhet")
+    unit_id = ids(service_app)[OWN]
+    upload(client, unit_id, "plan-2013.yaml", PLAN_2013.encode())
+    fixed = PLAN_2013.replace(
+        "                arbetssätt:",
+        "                förväntat_resultat: Alla får svar inom en vecka.\n"
+        "                arbetssätt:",
+    )
+    response = upload(client, unit_id, "plan-2013-v2.yaml", fixed.encode())
+    page = html(client.get(response.headers["Location"]))
+    text = text_of(page)
+    assert "<h1>Verksamhetsplan 2013, version 2</h1>" in page
+    assert "1 fynd är åtgärdat sedan version 1." in text
+    resolved = page.index('<h2 id="atgardade">Åtgärdat sedan version 1</h2>')
+    assert "saknar förväntat resultat" in text_of(page[resolved:])
+    assert "saknar förväntat resultat" not in text_of(page[:resolved]).split("Sammanfattning")[1]
+    assert text.count("Kvarstår") == 3 and "Nytt" not in text
+
+
+def upload_errors(response: TestResponse) -> tuple[list[str], dict[str, str]]:
+    page = html(response)
+    links = summary_links(page)
+    return links, {field: field_error(page, field) for field in dict.fromkeys(links)}
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "fields", "status", "field", "message"),
+    [
+        ("", b"", {}, 422, "dokument", "Välj filen du vill ladda upp"),
+        ("plan.exe", b"MZ", {}, 422, "dokument", "plan.exe: filtypen stöds inte"),
+        ("plan.yaml", b"  \n", {}, 422, "dokument", "plan.yaml: filen är tom"),
+        ("plan.yaml", PLAN_2013.encode(), {"year": "20x3"}, 422, "year", "fyra siffror"),
+        ("plan.yaml", PLAN_2013.encode(), {"year": "2012"}, 422, "year", "året 2013"),
+        ("plan.yaml", PLAN_2013.encode(), {"committee": "N" * 300}, 422, "committee", "200"),
+        ("plan.yaml", b"dokument: [\n", {}, 422, "dokument", "plan.yaml"),
+        (
+            "plan.yaml",
+            PLAN_2013.replace("enhet: Administrativa", "enhet: Ekonomi").encode(),
+            {},
+            422,
+            "dokument",
+            'laddades upp för "Administrativa avdelningen"',
+        ),
+        ("plan.pdf", b"%PDF-1.4 not really", {}, 422, "dokument", "plan.pdf"),
+    ],
+)
+def test_a_refused_upload_stores_nothing_and_says_which_field_to_fix(
+    service_app: Flask,
+    name: str,
+    raw: bytes,
+    fields: dict[str, str],
+    status: int,
+    field: str,
+    message: str,
+) -> None:
+    client = logged_in(service_app, "enhet")
+    before = counts(service_app)
+    response = upload(client, ids(service_app)[OWN], name, raw, **fields)
+    assert response.status_code == status, html(response)[:2000]
+    links, errors = upload_errors(response)
+    assert links[0] == field
+    assert message in errors[field], errors
+    assert errors[field].startswith("Fel: ")
+    assert "<title>Fel: Ladda upp en ny version – Styrkoll</title>" in html(response)
+    assert counts(service_app) == before
+
+
+def test_an_upload_too_large_is_an_error_on_the_file_field(service_app: Flask) -> None:
+    service_app.config["MAX_CONTENT_LENGTH"] = 50_000
+    client = logged_in(service_app, "enhet")
+    before = counts(service_app)
+    response = upload(client, ids(service_app)[OWN], "plan.yaml", b"x: 1\n" * 20_000)
+    assert response.status_code == 413
+    assert "Filen är för stor" in field_error(html(response), "dokument")
+    assert counts(service_app) == before
+
+
+@pytest.mark.parametrize("username", ["controller", "revisor", "admin"])
+def test_only_the_unit_uploads(service_app: Flask, username: str) -> None:
+    client = logged_in(service_app, username)
+    unit_id = ids(service_app)[OWN]
+    before = counts(service_app)
+    assert client.get(f"/enheter/{unit_id}/ladda-upp").status_code == 403
+    token = csrf_of(client.get("/"))
+    import io
+
+    response = client.post(
+        f"/enheter/{unit_id}/ladda-upp",
+        data={"csrf_token": token, "dokument": (io.BytesIO(PLAN_2013.encode()), "p.yaml")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 403 and "Du har inte behörighet" in html(response)
+    assert counts(service_app) == before
+
+
+def test_an_upload_without_its_token_is_refused(service_app: Flask) -> None:
+    import io
+
+    client = logged_in(service_app, "enhet")
+    before = counts(service_app)
+    response = client.post(
+        f"/enheter/{ids(service_app)[OWN]}/ladda-upp",
+        data={"csrf_token": "forged", "dokument": (io.BytesIO(PLAN_2013.encode()), "p.yaml")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 403 and "Formuläret hade gått ut" in html(response)
+    assert counts(service_app) == before
+
+
+def test_the_original_downloads_byte_for_byte(service_app: Flask) -> None:
+    client = logged_in(service_app, "revisor")
+    version_id = versions(service_app)[("riskanalys", 1)]
+    response = client.get(f"/versioner/{version_id}/original")
+    assert response.status_code == 200
+    assert response.data == (DEFECT_DOSSIER / "riskanalys.yaml").read_bytes()
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert "riskanalys.yaml" in response.headers["Content-Disposition"]
+
+
+# --- a version's page --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("username", ["enhet", "controller", "revisor", "admin"])
+def test_a_version_page_for_every_role_that_reads_it(service_app: Flask, username: str) -> None:
+    client = logged_in(service_app, username)
+    plan = versions(service_app)[("verksamhetsplan", 1)]
+    response = client.get(f"/versioner/{plan}")
+    assert response.status_code == 200
+    page = html(response)
+    text = text_of(page)
+    assert "<h1>Verksamhetsplan 2012, version 1</h1>" in page
+    assert "Det finns en nyare version av dokumentet." in text
+    assert "<h2>Fynd längs målkedjan</h2>" in page
+    assert "<h3>KF 1.3 Stockholms livsmiljö ska vara hållbar</h3>" in page
+    # counts at the top agree with the findings listed
+    found = re.search(r"Kontrollen gav (\d+) fynd: (\d+) fel (\d+) varning\w* (\d+) info", text)
+    assert found, text[:800]
+    total, errors, warnings, infos = (int(g) for g in found.groups())
+    assert total == errors + warnings + infos == page.count('<li class="finding ')
+    assert page.count('<li class="finding finding-fel">') == errors
+
+
+def test_a_version_page_in_english(service_app: Flask) -> None:
+    client = logged_in(service_app, "controller")
+    client.get("/sprak/en?next=/")
+    plan = versions(service_app)[("verksamhetsplan", 1)]
+    page = html(client.get(f"/versioner/{plan}"))
+    assert "<h1>Operating plan 2012, version 1</h1>" in page
+    assert "Findings along the goal chain" in page
+    assert "Board goal:" in page and "Nämndmål:" not in page
+
+
+# --- the finding page --------------------------------------------------------------------------
+
+
+def test_the_finding_page_shows_the_place_the_rule_history_and_the_lines(
+    service_app: Flask,
+) -> None:
+    client = logged_in(service_app, "enhet")
+    plan = versions(service_app)[("verksamhetsplan", 1)]
+    found = finding_id(service_app, plan, "C1")
+    response = client.get(f"/fynd/{found}")
+    assert response.status_code == 200
+    page = html(response)
+    text = text_of(page)
+    assert "<h1>Fynd C1: Varje åtagande anger förväntat resultat</h1>" in page
+    assert "saknar förväntat resultat." in text
+    # the original's own lines around the finding's line, its line marked
+    with service_app.extensions["styrkoll_sessions"]() as session:
+        row = session.get(FindingRow, found)
+        assert row is not None and row.line is not None
+        line = row.line
+    lines = (DEFECT_DOSSIER / "verksamhetsplan.yaml").read_text(encoding="utf-8").splitlines()
+    assert f"Rad {line - 3}–{line + 3} i verksamhetsplan.yaml" in text
+    marked = re.search(r"<mark>(.*?)</mark>", page)
+    assert marked and marked.group(1).replace("\u00a0", " ").strip() == lines[line - 1].strip()
+    assert lines[line - 2].strip().replace('"', "&#34;") in page
+    # the evidence, the rule with its rationale and remedy, its scenarios
+    assert "förväntat resultat" in text_of(page[page.index("Vad kontrollen läste") :])
+    assert "Utan förväntat resultat går det inte att avgöra" in text  # the rationale
+    assert "Skriv under Förväntat resultat" in text  # the remedy
+    assert "Stockholms stads ILS" in text  # the reference
+    assert '(<a href="/regler/C1">i regelkatalogen</a>)' in page
+    assert "<h3>Regelns scenarier</h3>" in page
+    scenarios = scenarios_for("C1")
+    assert "Ett åtagande utan förväntat resultat ger ett fel" in [s.name for s in scenarios]
+    summaries = [text_of(m) for m in re.findall(r"<summary>(.*?)</summary>", page, re.S)]
+    assert summaries == [
+        f"{'Scenariomall' if s.outline else 'Scenario'}: {s.name}" for s in scenarios
+    ]
+    assert "Givet att planens första nämndmål har åtagandet:" in text
+    # the history: in version 1, not in version 2 (the plan was fixed)
+    history = text_of(page[page.index("<h2>Historik</h2>") :])
+    assert "Version 1 (den här)" in history and "Finns (nytt)" in history
+    assert "Version 2" in history and "Finns inte" in history
+    assert "Ingen har svarat på fyndet" in text
+    assert '<h2 id="svara">Svara på fyndet</h2>' in page
+
+
+@pytest.mark.parametrize("username", ["controller", "revisor", "admin"])
+def test_the_finding_page_for_other_roles_offers_what_the_role_may_do(
+    service_app: Flask, username: str
+) -> None:
+    client = logged_in(service_app, username)
+    found = finding_id(service_app, versions(service_app)[("riskanalys", 1)], "R3")
+    page = html(client.get(f"/fynd/{found}"))
+    assert "<h1>Fynd R3:" in page
+    assert "Svara på fyndet" not in page  # only the unit responds
+    assert ("Begär undantag" in page) == (username == "controller")
+
+
+def test_a_finding_on_the_dossier_has_no_lines(service_app: Flask) -> None:
+    client = logged_in(service_app, "revisor")
+    found = finding_id(service_app, versions(service_app)[("verksamhetsplan", 1)], "R1")
+    text = text_of(html(client.get(f"/fynd/{found}")))
+    assert "Fyndet gäller akten som helhet" in text
+
+
+# --- responses ---------------------------------------------------------------------------------
+
+
+def respond(client: FlaskClient, found: int, **data: str) -> TestResponse:
+    token = csrf_of(client.get(f"/fynd/{found}"))
+    return client.post(f"/fynd/{found}/svar", data={"csrf_token": token, **data})
+
+
+def test_the_unit_responds_to_a_finding(service_app: Flask) -> None:
+    client = logged_in(service_app, "enhet")
+    found = finding_id(service_app, versions(service_app)[("riskanalys", 1)], "R3")
+    response = respond(
+        client, found, response_kind="will_fix", response_text="Vi skriver in kontrollen i maj."
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/fynd/{found}?skickat=svar"
+    text = text_of(html(client.get(response.headers["Location"])))
+    assert "Ditt svar är sparat." in text
+    assert "enhet Kommer att åtgärdas Vi skriver in kontrollen i maj. Registrerat" in text
+    with service_app.extensions["styrkoll_sessions"]() as session:
+        decision = session.execute(select(Decision)).scalar_one()
+        assert (decision.kind, decision.state) == ("will_fix", "recorded")
+
+
+@pytest.mark.parametrize(
+    ("data", "errors"),
+    [
+        ({}, {"response_kind": "Välj om enheten", "response_text": "Skriv ditt svar"}),
+        ({"response_kind": "approve", "response_text": "ok ok"}, {"response_kind": "Välj"}),
+        ({"response_kind": "comment", "response_text": " a "}, {"response_text": "minst 3"}),
+        (
+            {"response_kind": "comment", "response_text": "x" * 6000},
+            {"response_text": "högst 5000 tecken; den är 6000"},
+        ),
+    ],
+)
+def test_a_response_with_errors_is_refused_field_by_field(
+    service_app: Flask, data: dict[str, str], errors: dict[str, str]
+) -> None:
+    client = logged_in(service_app, "enhet")
+    found = finding_id(service_app, versions(service_app)[("riskanalys", 1)], "R3")
+    before = counts(service_app)
+    response = respond(client, found, **data)
+    assert response.status_code == 422
+    page = html(response)
+    assert summary_links(page) == list(errors)
+    for field, message in errors.items():
+        tag = "textarea" if field == "response_text" else "fieldset"
+        assert message in _error_of(page, field, tag)
+    assert counts(service_app) == before
+
+
+def _error_of(page: str, field: str, tag: str) -> str:
+    """A field's error: a text field's through field_error, a fieldset's (radios) by its
+    aria-describedby."""
+    if tag != "fieldset":
+        return field_error(page, field)
+    fieldset = re.search(r'<fieldset aria-describedby="([^"]*)"', page)
+    assert fieldset and f"{field}-error" in fieldset.group(1)
+    assert re.search(rf'<input type="radio" id="{field}"', page)
+    message = re.search(rf'id="{field}-error">(.*?)</div>', page, re.S)
+    assert message
+    return " ".join(re.sub(r"<[^>]+>", "", message.group(1)).split())
+
+
+@pytest.mark.parametrize("username", ["controller", "revisor", "admin"])
+def test_only_the_unit_responds(service_app: Flask, username: str) -> None:
+    client = logged_in(service_app, username)
+    found = finding_id(service_app, versions(service_app)[("riskanalys", 1)], "R3")
+    before = counts(service_app)
+    response = respond(client, found, response_kind="comment", response_text="Inte min sak")
+    assert response.status_code == 403
+    assert counts(service_app) == before
+
+
+def test_a_response_without_its_token_is_refused(service_app: Flask) -> None:
+    client = logged_in(service_app, "enhet")
+    found = finding_id(service_app, versions(service_app)[("riskanalys", 1)], "R3")
+    before = counts(service_app)
+    response = client.post(
+        f"/fynd/{found}/svar",
+        data={"response_kind": "comment", "response_text": "Utan token"},
+    )
+    assert response.status_code == 403 and "Formuläret hade gått ut" in html(response)
+    assert counts(service_app) == before
+
+
+def test_a_huge_text_is_a_page_not_a_crash(service_app: Flask) -> None:
+    client = logged_in(service_app, "enhet")
+    found = finding_id(service_app, versions(service_app)[("riskanalys", 1)], "R3")
+    before = counts(service_app)
+    response = respond(client, found, response_kind="comment", response_text="å" * 2_000_000)
+    assert response.status_code in (413, 422) and response.mimetype == "text/html"
+    assert "<h1>" in html(response)
+    assert counts(service_app) == before
+
+
+# --- exceptions --------------------------------------------------------------------------------
+
+
+def ask(client: FlaskClient, found: int, path: str = "", **data: str) -> TestResponse:
+    token = csrf_of(client.get(f"/fynd/{found}/undantag"))
+    return client.post(f"/fynd/{found}/undantag{path}", data={"csrf_token": token, **data})
+
+
+@pytest.mark.parametrize("username", ["enhet", "controller"])
+def test_an_exception_is_checked_then_sent(service_app: Flask, username: str) -> None:
+    client = logged_in(service_app, username)
+    found = finding_id(service_app, versions(service_app)[("riskanalys", 1)], "R3")
+    until = (date.today() + timedelta(days=90)).isoformat()
+    answers = {
+        "kind": "accepted_risk",
+        "motivation": "Risken bedöms\nlåg till hösten.",
+        "expires": until,
+    }
+    before = counts(service_app)
+    check = ask(client, found, **answers)
+    assert check.status_code == 200
+    page = html(check)
+    assert "<h1>Kontrollera begäran innan du skickar den</h1>" in page
+    shown = "Accepterad risk Motivering Risken bedöms låg till hösten. Gäller till och med"
+    assert f"{shown} {until}" in text_of(page)
+    assert counts(service_app) == before  # nothing sent yet
+    # change the answers: the form again, filled in
+    token = csrf_of(check)
+    again = client.post(
+        f"/fynd/{found}/undantag", data={"csrf_token": token, "change": "1", **answers}
+    )
+    assert again.status_code == 200 and f'value="{until}"' in html(again)
+    assert "Risken bedöms\nlåg till hösten.</textarea>" in html(again)
+    sent = client.post(f"/fynd/{found}/undantag/skicka", data={"csrf_token": token, **answers})
+    assert sent.status_code == 303 and sent.headers["Location"] == f"/fynd/{found}?skickat=undantag"
+    shown = html(client.get(sent.headers["Location"]))
+    assert "Undantaget är begärt." in text_of(shown)
+    assert '<span class="tag tag-status">Undantag begärt</span>' in shown
+    assert f"Accepterad risk till och med {until}" in text_of(shown)
+    with service_app.extensions["styrkoll_sessions"]() as session:
+        decision = session.execute(select(Decision)).scalar_one()
+        assert (decision.kind, decision.state, decision.expires) == (
+            "accepted_risk",
+            "requested",
+            date.fromisoformat(until),
+        )
+        assert decision.text == "Risken bedöms\nlåg till hösten."
+
+
+@pytest.mark.parametrize(
+    ("data", "errors"),
+    [
+        (
+            {},
+            {
+                "kind": "Välj vilken sorts undantag",
+                "motivation": "Skriv varför undantaget behövs",
+                "expires": "Ange ett slutdatum",
+            },
+        ),
+        ({"expires": "2013-02-30"}, {"expires": "år-månad-dag"}),
+        ({"expires": "imorgon"}, {"expires": "år-månad-dag"}),
+        ({"expires": "99999-01-01"}, {"expires": "år-månad-dag"}),
+        ({"expires": "2000-01-01"}, {"expires": "efter dagens datum"}),
+        ({"expires": date.today().isoformat()}, {"expires": "efter dagens datum"}),
+        ({"kind": "will_fix"}, {"kind": "Välj vilken sorts undantag"}),
+        ({"motivation": "x" * 5001}, {"motivation": "högst 5000 tecken"}),
+    ],
+)
+def test_an_exception_with_errors_is_refused_field_by_field(
+    service_app: Flask, data: dict[str, str], errors: dict[str, str]
+) -> None:
+    client = logged_in(service_app, "enhet")
+    found = finding_id(service_app, versions(service_app)[("riskanalys", 1)], "R3")
+    valid = {
+        "kind": "not_applicable",
+        "motivation": "Regeln passar inte för oss.",
+        "expires": (date.today() + timedelta(days=30)).isoformat(),
+    }
+    answers = {**valid, **data} if data else {}
+    before = counts(service_app)
+    for path in ("", "/skicka"):  # the check and the sending both refuse
+        response = ask(client, found, path, **answers)
+        assert response.status_code == 422, path
+        page = html(response)
+        assert summary_links(page) == list(errors)
+        for field, message in errors.items():
+            tag = "fieldset" if field == "kind" else "input"
+            assert message in _error_of(page, field, tag), (path, field)
+        assert "<title>Fel: Begär undantag" in page
+    assert counts(service_app) == before
+
+
+@pytest.mark.parametrize("username", ["revisor", "admin"])
+def test_auditors_and_admins_ask_for_no_exceptions(service_app: Flask, username: str) -> None:
+    client = logged_in(service_app, username)
+    found = finding_id(service_app, versions(service_app)[("riskanalys", 1)], "R3")
+    assert client.get(f"/fynd/{found}/undantag").status_code == 403
+    token = csrf_of(client.get("/"))
+    response = client.post(
+        f"/fynd/{found}/undantag/skicka",
+        data={
+            "csrf_token": token,
+            "kind": "accepted_risk",
+            "motivation": "Ingen sak för revisorn",
+            "expires": (date.today() + timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code == 403
+
+
+def test_a_finding_page_in_english(service_app: Flask) -> None:
+    client = logged_in(service_app, "enhet")
+    client.get("/sprak/en?next=/")
+    found = finding_id(service_app, versions(service_app)[("verksamhetsplan", 1)], "C1")
+    page = html(client.get(f"/fynd/{found}"))
+    assert "<h1>Finding C1: Every commitment states its expected result</h1>" in page
+    assert "states no expected result" in page
+    assert "Without an expected result" in page  # the rationale in English
+    assert '<details class="scenario" lang="sv">' in page  # the scenarios are Swedish
+
+
+def test_the_decisions_say_who_asked_approved_and_rejected_and_when(service_app: Flask) -> None:
+    from service import decisions
+    from service.db import User
+
+    unit_head = logged_in(service_app, "enhet")
+    found = finding_id(service_app, versions(service_app)[("riskanalys", 1)], "R3")
+    until = (date.today() + timedelta(days=60)).isoformat()
+    for kind in ("accepted_risk", "not_applicable"):
+        answers = {"kind": kind, "motivation": f"Motivering för {kind}", "expires": until}
+        assert ask(unit_head, found, "/skicka", **answers).status_code == 303
+    with service_app.extensions["styrkoll_sessions"]() as session:
+        first, second = session.execute(select(Decision).order_by(Decision.id)).scalars()
+        controller = session.execute(select(User).where(User.username == "controller")).scalar_one()
+        decisions.reject(session, controller, second, "Regeln gäller enheten.")
+        session.commit()
+        first_id = first.id
+    approver = logged_in(service_app, "controller2")
+    token = csrf_of(approver.get("/"))
+    approved = approver.post(
+        f"/api/v1/decisions/{first_id}/approve", headers={"X-CSRF-Token": token}
+    )
+    assert approved.status_code == 200
+    page = html(unit_head.get(f"/fynd/{found}"))
+    text = text_of(page)
+    assert '<span class="tag tag-status">Undantag gäller</span>' in page
+    table = text_of(page[page.index("<h2>Svar och undantag</h2>") :])
+    assert "enhet Accepterad risk till och med" in table and "Godkänt controller2," in table
+    assert "enhet Inte tillämplig" in table
+    assert "Avslaget controller," in table and ": Regeln gäller enheten." in table
+    assert "Ditt svar är sparat." not in text
