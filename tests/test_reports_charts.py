@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 
 from service.reports.charts import KEYS, charts
-from service.reports.models import CommitteeSummary
+from service.reports.models import CommitteeSummary, UnitCount
 from tests.test_reports_summary import COMMITTEE, summary
 from tests.test_service import bearer, tokens, unit_id
 
@@ -122,3 +122,19 @@ def test_an_unknown_chart_is_a_swedish_problem(service_app: Flask) -> None:
     )
     assert response.status_code == 422
     assert response.json["errors"][0]["path"] == "chart"  # type: ignore[index]
+
+
+def test_a_chart_of_many_units_draws_the_most_and_tables_them_all(service_app: Flask) -> None:
+    body: Any = summary(service_app, "revisor", unit_id(service_app, COMMITTEE))
+    many = [
+        UnitCount(unit_id=i, unit=f"Enhet {i:02d}", fel=i % 7, varning=i % 3, info=0)
+        for i in range(1, 26)
+    ]
+    s = CommitteeSummary.model_validate(body).model_copy(update={"by_unit": many})
+    chart = next(c for c in charts(s) if c.key == "enheter")
+    root = ET.fromstring(chart.svg)
+    bars = [g for g in root.iter(f"{SVG}g") if g.get("class") == "bar"]
+    drawn = {next(g.iter(f"{SVG}text")).text for g in bars}
+    most = sorted(many, key=lambda u: -u.total)[:20]
+    assert len(bars) == 20 and drawn == {u.unit for u in most}
+    assert len(chart.rows) == 25 and "tabellen visar alla 25" in chart.alt

@@ -14,6 +14,8 @@ from typing import Any
 from flask import Flask
 from pypdf import PdfReader
 
+from service.reports.control import ControlReport
+from service.reports.pdf import control_document, pdf
 from tests.test_reports_summary import (
     ADMIN_UNIT,
     ADMINISTRATION,
@@ -152,3 +154,24 @@ def test_the_pdf_reads_in_english(service_app: Flask) -> None:
     assert "Page 1 of" in reader.pages[0].extract_text()
     for s in statements(body):
         assert plain(s["text"]) in text, s["text"]
+
+
+def test_a_long_control_report_lists_the_most_severe_and_says_so(service_app: Flask) -> None:
+    administration = unit_id(service_app, ADMINISTRATION)
+    body: Any = (
+        service_app.test_client()
+        .get(
+            f"/api/v1/reports/control?administration={administration}&year=2012",
+            headers=bearer(tokens(service_app)["revisor"]),
+        )
+        .json
+    )
+    report = ControlReport.model_validate(body)
+    html = control_document(report, {u.unit_id: u.unit for u in report.units}, limit=3)
+    reader = PdfReader(io.BytesIO(pdf(html)))
+    text = plain(" ".join(p.extract_text() for p in reader.pages))
+    total = len(report.findings)
+    assert f"Här visas de 3 allvarligaste av årets {total} fynd." in text
+    listed = {d for d in reader.named_destinations if d.startswith("fynd-")}
+    errors = sorted(f.id for f in report.findings if f.severity == "fel")
+    assert len(errors) >= 3 and listed <= {f"fynd-{i}" for i in errors} and len(listed) == 3

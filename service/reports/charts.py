@@ -25,6 +25,16 @@ SEVERITIES = (
 )
 
 
+BARS = 20  # bars a chart draws at most
+
+
+def _names(items: list[str], lang: str, most: int = 10) -> str:
+    if len(items) <= most:
+        return listing(items, lang)
+    more = f"{len(items) - most} till" if lang == "sv" else f"{len(items) - most} more"
+    return listing([*items[:most], more], lang)
+
+
 class Chart(Out):
     """A chart: its SVG, the text alternative and the data table beside it."""
 
@@ -66,7 +76,7 @@ def _by_severity(
             alt += f" Flest: {busiest[0]}, {number(c.total)} ({number(c.fel)} fel, "
             alt += f"{number(c.varning)} varningar, {number(c.info)} råd)."
         if empty:
-            alt += f" Inga brister: {listing(empty)}."
+            alt += f" Inga brister: {_names(empty, 'sv')}."
     else:
         alt = f"{title}: {number(total, 0, 'en')} in all."
         if busiest and busiest[1].total:
@@ -74,13 +84,21 @@ def _by_severity(
             alt += f" Most: {busiest[0]}, {c.total} ({c.fel} errors, {c.varning} warnings,"
             alt += f" {c.info} advice)."
         if empty:
-            alt += f" None: {listing(empty, 'en')}."
+            alt += f" None: {_names(empty, 'en')}."
+    drawn = list(items)
+    if len(drawn) > BARS:  # the most first; the table keeps them all
+        drawn = sorted(drawn, key=lambda item: -item[1].total)[:BARS]
+        alt += (
+            f" Diagrammet visar de {BARS} med flest; tabellen visar alla {len(items)}."
+            if sv
+            else f" The chart shows the {BARS} with the most; the table shows all {len(items)}."
+        )
     svg = hbar(
         key,
         title,
         alt,
-        [n for n, _ in items],
-        [[c.fel, c.varning, c.info] for _, c in items],
+        [n for n, _ in drawn],
+        [[c.fel, c.varning, c.info] for _, c in drawn],
         names,
         s.lang,
     )

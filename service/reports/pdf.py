@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from markupsafe import Markup
 
+from checks.catalogue import SEVERITY_RANK
 from service.findings import StoredFinding
 from service.reports.charts import Chart
 from service.reports.control import DECISION_KINDS, STATES, STATUSES, ControlReport
@@ -20,6 +21,8 @@ from service.reports.templating import environment
 
 Link = Callable[[int], str | None]
 SHOWN = 12  # finding numbers a statement shows (templates/_macros.html, evidence)
+RISK_ROWS = 25  # large risks the summary's table lists, the highest first
+LISTED = 300  # open findings the control report's PDF lists, the most severe first
 SEVERITY_WORDS = {
     "fel": ("Fel", "Error"),
     "varning": ("Varning", "Warning"),
@@ -66,6 +69,7 @@ def summary_html(
             link=link or (lambda _i: None),
             h=level,
             shown=SHOWN,
+            risk_rows=RISK_ROWS,
             generated=_day(summary.generated_at),
             handling=_words(HANDLING, summary.lang),
         )
@@ -91,13 +95,16 @@ def control_html(report: ControlReport, link: Link | None = None, level: int = 2
     )
 
 
-def _appendix(findings: list[StoredFinding], names: dict[int, str], lang: str) -> Markup:
+def _appendix(
+    findings: list[StoredFinding], names: dict[int, str], lang: str, note: str = ""
+) -> Markup:
     return Markup(
         environment()
         .get_template("findings_list.html")
         .render(
             findings=findings,
             names=names,
+            note=note,
             t=_t(lang),
             h=2,
             severity=_words(SEVERITY_WORDS, lang),
@@ -138,11 +145,26 @@ def summary_document(
     return document(title, Markup(body), summary.lang)
 
 
-def control_document(report: ControlReport, names: dict[int, str]) -> str:
-    """The internal-control report for print, with its findings as the appendix."""
-    link = anchors(f.id for f in report.findings)
+def control_document(report: ControlReport, names: dict[int, str], limit: int = LISTED) -> str:
+    """The internal-control report for print, with its findings (open, and under exception) as
+    the appendix: at most `limit`, the most severe first (WeasyPrint lays out about three pages
+    a second; all of them are in the JSON report and the exports)."""
+    open_ = report.findings
+    ranked = sorted(
+        open_, key=lambda f: (SEVERITY_RANK.get(f.severity, 9), names.get(f.unit, ""), f.id)
+    )
+    listed = ranked[:limit]
+    link = anchors(f.id for f in listed)
     t = _t(report.lang)
-    body = control_html(report, link) + _appendix(list(report.findings), names, report.lang)
+    note = ""
+    if len(open_) > limit:
+        note = t(
+            f"Här visas de {limit} allvarligaste av årets {len(open_)} fynd. Alla finns i "
+            "exporten av fynden (Excel, CSV eller JSON).",
+            f"The {limit} most severe of the year's {len(open_)} findings are shown here. All "
+            "of them are in the export of the findings (Excel, CSV or JSON).",
+        )
+    body = control_html(report, link) + _appendix(listed, names, report.lang, note)
     what = t("Internkontrollrapport", "Internal-control report")
     title = f"{what}: {report.administration} {report.year}"
     return document(title, Markup(body), report.lang)
