@@ -94,7 +94,12 @@ def _worker_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _audit_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=["verify"])
+    parser.add_argument(
+        "action",
+        choices=["verify", "checkpoint"],
+        help="verify: kedjan, kontrollpunkterna, versionerna (originalen), besluten och "
+        "användarna; checkpoint: signera loggens nuvarande slut, om allt stämmer",
+    )
 
 
 def _db(args: argparse.Namespace) -> int:
@@ -109,13 +114,23 @@ def _db(args: argparse.Namespace) -> int:
     return 0
 
 
-def _audit(_args: argparse.Namespace) -> int:
+def _audit(args: argparse.Namespace) -> int:
     from service import audit
+    from service.checkpoints import Trail
 
     with _session(_url()) as session:
-        result = audit.verify(session)
+        result = audit.verify(session, Trail.configured(create_key=False), originals=True)
+        if result.ok and args.action == "checkpoint" and result.entries:
+            head = audit.checkpoint(session, Trail.configured())
+            print(f"kontrollpunkt skriven: post {head}")
+            result = audit.verify(session, Trail.configured(create_key=False), originals=True)
+    for note in result.notes:
+        print(f"obs: {note}")
     if result.ok:
-        print(f"granskningsloggen är hel: {result.entries} poster, kedjan stämmer")
+        print(
+            f"granskningsloggen är hel: {result.entries} poster; kedjan, kontrollpunkterna och "
+            "posterna om versioner, beslut och användare stämmer"
+        )
         return 0
     print(f"granskningsloggen är bruten ({result.entries} poster):", file=sys.stderr)
     for problem in result.problems:
@@ -256,5 +271,7 @@ WORKER = ServiceCommand(
     _worker,
 )
 AUDIT = ServiceCommand(
-    "granskningsloggen: verify kontrollerar hashkedjan", _audit_arguments, _audit
+    "granskningsloggen: verify kontrollerar kedjan och dess kontrollpunkter",
+    _audit_arguments,
+    _audit,
 )
