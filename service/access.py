@@ -117,3 +117,23 @@ def require(
         raise not_found(what or "resursen")
     if not allowed(session, user, action, unit_id):
         raise forbidden(REFUSALS.get(action, f"rollen {user.role} får inte göra detta"))
+
+
+def require_role(user: User, action: Action) -> None:
+    """403 for a role that may never take the action – asked before any object is looked up, so
+    that an object the user may not see answers the same 404 whether it exists or not."""
+    if reach(action, user.role) is None:
+        raise forbidden(REFUSALS.get(action, f"rollen {user.role} får inte göra detta"))
+
+
+def persons(user: User) -> set[int]:
+    """Who stands behind an account, for four eyes: the account, and the admin who created it
+    (and so chose its first password; `User.created_by`)."""
+    return {user.id} | ({user.created_by} if user.created_by is not None else set())
+
+
+def same_person(one: User, other: User) -> bool:
+    """May these two accounts be one person? Then one may not approve what the other asked: an
+    admin who made both accounts, or made one and holds the other, would approve their own
+    exception."""
+    return bool(persons(one) & persons(other))

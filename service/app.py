@@ -146,6 +146,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     factory = sessionmaker(engine, expire_on_commit=False)
     app.extensions["styrkoll_engine"] = engine
     app.extensions["styrkoll_sessions"] = factory
+    from service.auth import init_app as init_auth
+
+    init_auth(app)  # the audit trail's checkpoints for these sessions; refusals recorded
 
     if app.config.get("CHECKER") is not None:  # tests share one checker across apps
         app.extensions["styrkoll_checker"] = app.config["CHECKER"]

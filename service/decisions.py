@@ -19,7 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service import audit
-from service.access import Action
+from service.access import Action, same_person
+from service.audit_records import text_digest
 from service.db import AuditEntry, Decision, FindingRow, User, utcnow
 from service.errors import ApiError, forbidden
 
@@ -83,17 +84,30 @@ def record(
             "fingerprint": finding.fingerprint,
             "kind": kind,
             "expires": expires.isoformat() if expires else None,
+            "text_sha256": text_digest(text),
         },
     )
     return decision
+
+
+def _four_eyes(session: Session, user: User, decision: Decision, verb: str) -> None:
+    """Another person decides: not the one who asked, nor an account that may be the same
+    person (`service.access.same_person`: made by the same admin, or by the other)."""
+    if decision.requested_by == user.id:
+        raise forbidden(f"fyra ögon: den som begär ett undantag får inte {verb} det")
+    asker = session.get(User, decision.requested_by)
+    if asker is not None and same_person(asker, user):
+        raise forbidden(
+            f"fyra ögon: ditt konto och kontot som begärde undantaget är skapade av samma "
+            f"administratör (eller det ena av det andra); en annan person får {verb} det"
+        )
 
 
 def approve(session: Session, user: User, decision: Decision) -> Decision:
     """Approve a requested exception: never by the person who asked for it (four eyes)."""
     if decision.state != "requested":
         raise ApiError(409, "Konflikt", "beslutet är inte ett begärt undantag")
-    if decision.requested_by == user.id:
-        raise forbidden("fyra ögon: den som begär ett undantag får inte godkänna det")
+    _four_eyes(session, user, decision, "godkänna")
     decision.state = "approved"
     decision.approved_by = user.id
     decision.approved_at = utcnow()
@@ -118,8 +132,7 @@ def reject(session: Session, user: User, decision: Decision, reason: str) -> Dec
     `reason`; `rejections` reads them back): the decision keeps `approved_by` for approvals."""
     if decision.state != "requested":
         raise ApiError(409, "Konflikt", "beslutet är inte ett begärt undantag")
-    if decision.requested_by == user.id:
-        raise forbidden("fyra ögon: den som begär ett undantag får inte avslå det")
+    _four_eyes(session, user, decision, "avslå")
     reason = reason.strip()
     if not reason:
         raise ApiError(

@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, current_app
 from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
 from sqlalchemy import func, select
 
-from service import audit
-from service.api.common import SECURITY, checker, db, may, ok, responses
+from service import accounts, audit
+from service.api.auth import token_out
+from service.api.common import SECURITY, checker, db, iso, may, ok, responses
 from service.api.schemas import (
     AuditOut,
     CatalogueOut,
     OrganisationOut,
-    RoleBody,
+    TokenInfoOut,
+    TokenListOut,
     UnitBody,
     UnitOut,
     UserBody,
+    UserListOut,
     UserOut,
+    UserPatchBody,
     UserPath,
+    UserTokenPath,
 )
-from service.auth import hash_password
 from service.db import AuditEntry, OrgUnit, User
 from service.errors import ApiError, not_found
 
@@ -117,19 +121,21 @@ def post_unit(body: UnitBody) -> Response:
 
 @admin_bp.get("/audit", responses=responses(AuditOut, 401, 403))
 def get_audit() -> Response:
-    """Granskningsloggen och om dess kedja håller (revisor, admin)."""
+    """Granskningsloggen och om den håller: kedjan, de signerade kontrollpunkterna utanför
+    databasen och versionerna, besluten och användarna mot sina poster (revisor, admin)."""
     may("read_audit")
     entries = db().execute(select(AuditEntry).order_by(AuditEntry.id)).scalars().all()
-    check = audit.verify(db())
+    check = audit.verify(db(), current_app.extensions["styrkoll_audit_trail"])
     return ok(
         AuditOut.model_validate(
             {
                 "verified": check.ok,
                 "problems": check.problems,
+                "notes": check.notes,
                 "entries": [
                     {
                         "id": e.id,
-                        "at": e.at.isoformat(),
+                        "at": iso(e.at),
                         "actor": e.actor,
                         "action": e.action,
                         "subject": e.subject,
@@ -143,62 +149,75 @@ def get_audit() -> Response:
     )
 
 
+@admin_bp.get("/users", responses=responses(UserListOut, 401, 403))
+def get_users() -> Response:
+    """Användarna med roll, enhet, om kontot är aktivt och vem som skapade det (revisor, admin);
+    varje ändring finns i granskningsloggen."""
+    may("read_audit")
+    users = db().execute(select(User).order_by(User.id)).scalars().all()
+    return ok(UserListOut(users=[_user_out(u) for u in users]))
+
+
 @admin_bp.post("/users", responses=responses(UserOut, 401, 403, 409, 413, 422, status=201))
 def post_user(body: UserBody) -> Response:
     """Skapa en användare (admin)."""
     admin = may("manage_users")
-    if (
-        db()
-        .execute(select(func.count()).select_from(User).where(User.username == body.username))
-        .scalar_one()
-    ):
-        raise ApiError(409, "Konflikt", f'användaren "{body.username}" finns redan')
-    if body.org_unit_id is not None and db().get(OrgUnit, body.org_unit_id) is None:
-        raise ApiError(
-            422,
-            "Ogiltig begäran",
-            "enheten finns inte",
-            [{"path": "org_unit_id", "message": "finns inte"}],
-        )
-    user = User(
-        username=body.username,
-        password_hash=hash_password(body.password),
-        role=body.role,
-        org_unit_id=body.org_unit_id,
-    )
-    db().add(user)
-    db().flush()
-    audit.append(
-        db(),
-        admin.username,
-        "user_created",
-        f"user:{user.username}",
-        {"role": user.role, "unit": user.org_unit_id},
+    user = accounts.create_user(
+        db(), admin, body.username, body.password, body.role, body.org_unit_id
     )
     db().commit()
     return ok(_user_out(user), 201)
 
 
-@admin_bp.patch("/users/<int:user_id>", responses=responses(UserOut, 401, 403, 404, 413, 422))
-def patch_user(path: UserPath, body: RoleBody) -> Response:
-    """Ändra en användares roll och enhet (admin)."""
+@admin_bp.patch("/users/<int:user_id>", responses=responses(UserOut, 401, 403, 404, 409, 413, 422))
+def patch_user(path: UserPath, body: UserPatchBody) -> Response:
+    """Ändra en användares roll, enhet eller om kontot är aktivt (admin). Ett avaktiverat konto
+    loggas ut överallt och dess API-nycklar återkallas; den sista aktiva administratören kan inte
+    få en annan roll eller avaktiveras."""
     admin = may("manage_users")
     user = db().get(User, path.user_id)
     if user is None:
         raise not_found("användaren")
-    old = user.role
-    user.role = body.role
-    user.org_unit_id = body.org_unit_id
-    audit.append(
-        db(),
-        admin.username,
-        "role_changed",
-        f"user:{user.username}",
-        {"from": old, "to": body.role, "unit": body.org_unit_id},
-    )
+    changes = {k: getattr(body, k) for k in body.model_fields_set}
+    accounts.change_user(db(), admin, user, changes)
     db().commit()
     return ok(_user_out(user))
 
 
+@admin_bp.get("/users/<int:user_id>/tokens", responses=responses(TokenListOut, 401, 403, 404))
+def get_user_tokens(path: UserPath) -> Response:
+    """En användares API-nycklar, nyaste först (admin)."""
+    may("manage_users")
+    user = db().get(User, path.user_id)
+    if user is None:
+        raise not_found("användaren")
+    rows = accounts.tokens_of(db(), user.id)
+    return ok(TokenListOut(tokens=[token_out(t, user) for t in rows]))
+
+
+@admin_bp.delete(
+    "/users/<int:user_id>/tokens/<int:token_id>",
+    responses=responses(TokenInfoOut, 401, 403, 404),
+)
+def delete_user_token(path: UserTokenPath) -> Response:
+    """Återkalla en användares API-nyckel (admin)."""
+    admin = may("manage_users")
+    user = db().get(User, path.user_id)
+    row = accounts.revoke_token(db(), admin, user, path.token_id) if user is not None else None
+    if user is None or row is None:
+        raise not_found("API-nyckeln")
+    db().commit()
+    return ok(token_out(row, user))
+
+
 def _user_out(user: User) -> UserOut:
-    return UserOut.model_validate({"id": user.id, "username": user.username, "role": user.role})
+    return UserOut.model_validate(
+        {
+            "id": user.id,
+            "username": user.username,
+            "role": user.role,
+            "unit": user.org_unit_id,
+            "active": user.active,
+            "created_by": user.created_by,
+        }
+    )

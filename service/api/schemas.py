@@ -183,6 +183,9 @@ class LoginOut(Out):
 class TokenOut(Out):
     token: str = Field(description="API-nyckeln; visas bara nu")
     note: str
+    id: int = Field(description="nyckelns id, för listan och återkallelse")
+    name: str
+    expires_at: str = _when("när nyckeln slutar gälla, UTC")
 
 
 class VersionOut(Out):
@@ -326,6 +329,9 @@ class AuditEntryOut(Out):
 class AuditOut(Out):
     verified: bool
     problems: list[str]
+    notes: list[str] = Field(
+        default_factory=list, description="det som inte kunde kontrolleras (inget fel i sig)"
+    )
     entries: list[AuditEntryOut]
 
 
@@ -333,3 +339,62 @@ class UserOut(Out):
     id: int
     username: str
     role: Role
+    unit: int | None = Field(default=None, description="enhetens id, om någon")
+    active: bool = True
+    created_by: int | None = Field(
+        default=None, description="administratören som skapade kontot (inget: utanför API:t)"
+    )
+
+
+# --- accounts: tokens, users (issue 14) ---------------------------------------------------------
+
+
+class TokenQuery(BaseModel):
+    name: str = Field(default="", max_length=100, description="vad nyckeln används till")
+    days: int | None = Field(
+        default=None,
+        ge=1,
+        le=3650,
+        description="dagar nyckeln gäller (standard och högst: tjänstens TOKEN_DAYS, 90)",
+    )
+
+
+class TokenPath(BaseModel):
+    token_id: int
+
+
+class UserTokenPath(BaseModel):
+    user_id: int
+    token_id: int
+
+
+class TokenInfoOut(Out):
+    """An API token as its owner and admins see it: never the token itself."""
+
+    id: int
+    user: str
+    name: str
+    created_at: str = _when()
+    expires_at: str = _when("när nyckeln slutar gälla, UTC")
+    revoked_at: str | None = _when("när nyckeln återkallades, UTC (inget: inte återkallad)")
+    active: bool = Field(description="gäller nu: varken återkallad eller utgången")
+    current: bool = Field(description="nyckeln den här begäran skickades med")
+
+
+class TokenListOut(Out):
+    tokens: list[TokenInfoOut]
+
+
+class UserPatchBody(BaseModel):
+    """What changes: any of role, unit and active (false: the account is ended – its tokens are
+    revoked and its sessions void; true: it may log in again, with new tokens)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role | None = None
+    org_unit_id: int | None = None
+    active: bool | None = None
+
+
+class UserListOut(Out):
+    users: list[UserOut]

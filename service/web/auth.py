@@ -4,13 +4,14 @@ the login; logging out is a POST form."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, request, session
+from flask import Blueprint, current_app, redirect, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from service import audit
 from service.auth import login
+from service.auth import logout as end_session
 from service.errors import ApiError
 from service.web.common import FormErrors, csrf_ok, current_user, db, login_required, page
 from service.web.i18n import safe_next
@@ -88,7 +89,6 @@ def logout() -> Response:
     """Log out (the CSRF token of the form is checked before the request, by service.auth)."""
     user = current_user()
     assert user is not None
-    session.clear()
-    audit.append(db(), user.username, "logout", f"user:{user.username}")
+    end_session(db(), user)  # every session cookie of the user void from now on
     db().commit()
     return redirect("/logga-in?utloggad=1", 303)
