@@ -154,11 +154,12 @@ def decision_out(d: Decision) -> DecisionOut:
     )
 
 
-def visible_version(version_id: int) -> DocumentVersion:
+def visible_version(version_id: int, what: str = "versionen") -> DocumentVersion:
+    """The version, if the user may read it; else the 404 an absent `what` gets."""
     user = require_user()
     version = db().get(DocumentVersion, version_id)
     if version is None or not access.allowed(db(), user, "read", version.series.unit_id):
-        raise not_found("versionen")
+        raise not_found(what)
     return version
 
 

@@ -81,6 +81,7 @@ def _committee(query: UploadQuery | CheckQuery) -> str | None:
 def post_document(query: UploadQuery) -> Response:
     """Ladda upp en ny version av ett av enhetens dokument; den kontrolleras genast eller, med
     kön (PostgreSQL), av en arbetare: jobbet säger när fynden finns."""
+    access.require_role(require_user(), "upload")  # 403 before anything is looked up
     unit = db().get(OrgUnit, query.unit)
     if unit is None:
         raise not_found("enheten")
@@ -203,7 +204,7 @@ def get_run(path: RunPath, query: LangQuery) -> Response:
     run = db().get(CheckRun, path.run_id)
     if run is None:
         raise not_found("körningen")
-    version = visible_version(run.version_id)
+    version = visible_version(run.version_id, "körningen")  # the same 404 as an absent run
     return ok(
         RunOut(
             id=run.id,

@@ -78,6 +78,7 @@ def post_decision(path: FindingPath, body: DecisionBody) -> Response:
 )
 def approve_decision(path: DecisionPath) -> Response:
     """Godkänn ett begärt undantag (controller, fyra ögon)."""
+    access.require_role(require_user(), "approve_exception")  # 403 before anything is looked up
     decision = db().get(Decision, path.decision_id)
     if decision is None:
         raise not_found("beslutet")
