@@ -136,6 +136,7 @@ def test_a_wrong_password_is_a_swedish_error_on_the_password_field(service_app: 
     )
     assert 'value="enhet"' in page  # the user name is kept, the password never
     assert "fel-lösenord" not in page
+    before["audit_entry"] += 1  # the failed login, audited (issue 14)
     assert counts(service_app) == before
     assert client.get("/").status_code == 303  # still not logged in
 

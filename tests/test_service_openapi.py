@@ -16,6 +16,7 @@ from werkzeug.test import TestResponse
 
 from service.demo import DEMO_PASSWORD
 from tests.conftest import MINIMAL_PLAN
+from tests.test_accounts import exercise_accounts
 from tests.test_reports_exports import REPORT_PROBLEMS, exercise_reports
 from tests.test_service import bearer, tokens, unit_id
 
@@ -32,6 +33,9 @@ SPECIFIC: dict[tuple[str, str], set[int]] = {
     ("post", "/api/v1/organisation"): {409},
     ("post", "/api/v1/users"): {409},
     ("get", "/api/v1/audit"): {403},  # the role
+    ("get", "/api/v1/users"): {403},  # the role
+    ("get", "/api/v1/users/{user_id}/tokens"): {403},  # the role
+    ("patch", "/api/v1/users/{user_id}"): {409},  # the last active admin
     **REPORT_PROBLEMS,  # the committee or administration
 }
 
@@ -252,5 +256,6 @@ def test_what_the_api_answers_is_what_the_document_declares(service_app: Flask) 
     api("patch", users, 404, url="/api/v1/users/99999", json={"role": "admin"}, headers=admin)
 
     exercise_reports(api, service_app)
+    exercise_accounts(api, service_app)
     answered = {(m, p) for m, p, s in api.seen if s < 300}
     assert answered == {(m, p) for m, p, _ in operations(api.doc)}
