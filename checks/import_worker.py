@@ -80,6 +80,7 @@ class ImportPool:
         self.keep = keep
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
+        self._pid = os.getpid()  # a forked child never stops its parent's workers
         self.starts = 0
 
     def run(self, args: tuple[Any, ...], source: str) -> Any:
@@ -168,6 +169,8 @@ class ImportPool:
         _kill(worker)
 
     def close(self) -> None:
+        if os.getpid() != self._pid:
+            return
         with self._lock:
             idle, self._idle = self._idle, []
         for worker in idle:
