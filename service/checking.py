@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Table, and_, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from checks.catalogue import Catalogue
 from checks.checker import Checker, CheckResult
@@ -42,6 +43,7 @@ from service.store import models_hash, read_version, reparse, validated_fields
 Judged = tuple[CheckRun, list[FindingRow], list[FindingRow]]  # run, findings, resolved
 AKT = "akt"  # findings on the dossier as a whole (R1): kept with the plan, else the new version
 ORDER = list(DOCUMENT_MODELS)
+_SAVED: set[str] = set()  # catalogues whose rule texts this process has seen stored
 
 
 @dataclass
@@ -275,20 +277,22 @@ def _store_runs(
     session.flush()
     now = utcnow()
     judged: dict[int, Judged] = {}
-    for member, run in zip(members, runs, strict=True):
-        # the version's latest run: the highest id wins, also when two checks of the dossier
-        # run at once (the row lock orders them; versions are updated in the dossier's order)
-        session.execute(
-            update(DocumentVersion)
-            .where(
-                DocumentVersion.id == member.version.id,
-                or_(
-                    DocumentVersion.latest_run_id.is_(None),
-                    DocumentVersion.latest_run_id < run.id,
-                ),
-            )
-            .values(latest_run_id=run.id)
+    # each version's latest run: the highest id wins, also when two checks of the dossier run
+    # at once (the row lock orders them); in one round trip (executemany), and kept in step in
+    # the session without reading the rows again
+    table = cast(Table, DocumentVersion.__table__)
+    session.execute(
+        update(table)
+        .where(
+            table.c.id == bindparam("vid"),
+            or_(table.c.latest_run_id.is_(None), table.c.latest_run_id < bindparam("rid")),
         )
+        .values(latest_run_id=bindparam("rid")),
+        [{"vid": m.version.id, "rid": r.id} for m, r in zip(members, runs, strict=True)],
+    )
+    for member, run in zip(members, runs, strict=True):
+        if member.version.latest_run_id is None or member.version.latest_run_id < run.id:
+            set_committed_value(member.version, "latest_run_id", run.id)
         old = {f.fingerprint: f for f in before[member.version.id]}
         records = shares[member.kind][0]
         rows = [_row(run.id, f, old.get(f.fingerprint), now) for f in records]
@@ -347,6 +351,8 @@ def _plain(values: dict[str, Any]) -> dict[str, Any]:
 
 def save_catalogue_texts(session: Session, catalogue: Catalogue) -> None:
     """The rule texts of this catalogue version, stored once: findings render from them."""
+    if catalogue.content_hash in _SAVED:
+        return
     have = set(
         session.execute(
             select(CatalogueRule.rule_id).where(
@@ -355,7 +361,8 @@ def save_catalogue_texts(session: Session, catalogue: Catalogue) -> None:
         ).scalars()
     )
     missing = [c for c in catalogue.rules if c.id not in have]
-    if not missing:
+    if not missing:  # committed (rows are never removed): no need to look again
+        _SAVED.add(catalogue.content_hash)
         return
     try:
         with session.begin_nested():

@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from checks.catalogue import load_catalogue
-from checks.checker import Checker
+from checks.checker import Checker, settle_after_startup
 from service.db import CheckJob, DocumentSeries
 
 Mode = Literal["inline", "queue"]
@@ -190,6 +190,7 @@ class Executor:
     def checker_for(self, wanted: str | None) -> Checker:
         if self._checker is None:
             self._checker = Checker()
+            settle_after_startup()  # what the worker keeps, out of the collector's way
         if wanted is not None and wanted != self._checker.catalogue.content_hash:
             fresh = load_catalogue()
             if fresh.content_hash != wanted:
