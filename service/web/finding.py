@@ -30,17 +30,13 @@ from service.errors import ApiError, not_found
 from service.web import scenarios
 from service.web.common import FormErrors, checker, db, login_required, page
 from service.web.i18n import current_lang
-from service.web.unit import MAX_ID, labels, the_user
+from service.web.versions import MAX_ID, excerpt, history, labels, the_user
 
 finding_pages = Blueprint("pages_finding", __name__)
 
 MIN_TEXT = 3  # as the API's DecisionBody
 MAX_TEXT = 5000
-AROUND = 3  # lines of the original shown before and after the finding's line
-MAX_LINE = 300  # characters of a line shown
-TEXT_SUFFIXES = (".yaml", ".yml", ".json", ".txt")
-BINARY_FORMATS = {".pdf": "PDF", ".docx": "Word"}
-CATALOGUE_PAGE = "pages_catalogue.rule"  # a rule's page in the catalogue (service/web/catalogue.py)
+CATALOGUE_PAGE = "pages_catalogue.rule"  # a rule's page (service/web/catalogue.py)
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DECISION_LABELS = {
     "will_fix": _l("Kommer att åtgärdas"),
@@ -83,91 +79,6 @@ def visible_finding(finding_id: int) -> Visible:
 # --- the page ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Excerpt:
-    """The original's lines around the finding's line (for a text format), or what it is."""
-
-    lines: list[tuple[int, str, bool]]  # number, text, the finding's line
-    binary: str = ""  # PDF or Word: no lines shown
-
-
-def excerpt(version: DocumentVersion, line: int | None) -> Excerpt | None:
-    """The lines around `line` in the version's original, decoded as its importer reads it."""
-    suffix = "." + version.filename.rsplit(".", 1)[-1].lower() if "." in version.filename else ""
-    if suffix in BINARY_FORMATS:
-        return Excerpt([], BINARY_FORMATS[suffix])
-    if line is None or line < 1 or suffix not in TEXT_SUFFIXES:
-        return None
-    text = _decoded(version.original)
-    lines = text.splitlines()
-    if line > len(lines):
-        return None
-    first, last = max(1, line - AROUND), min(len(lines), line + AROUND)
-    return Excerpt(
-        [(n, _clip(lines[n - 1]), n == line) for n in range(first, last + 1)],
-    )
-
-
-def _decoded(raw: bytes) -> str:
-    """UTF-8 (a byte order mark dropped), else Windows-1252 as exports are, else UTF-8 with
-    replacement characters (`checks.importers.extract_text` reads text the same way)."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("utf-8", errors="replace")
-
-
-def _clip(text: str) -> str:
-    """A line as shown: its indentation kept (no-break spaces: a YAML line's level shows), at
-    most `MAX_LINE` characters."""
-    text = text.rstrip().replace("\t", "    ")
-    body = text.lstrip(" ")
-    text = "\u00a0" * (len(text) - len(body)) + body
-    return text if len(text) <= MAX_LINE else text[: MAX_LINE - 1] + "…"
-
-
-@dataclass(frozen=True)
-class Seen:
-    """The finding in one version of its document: present (with its id there) or not."""
-
-    version: DocumentVersion
-    finding_id: int | None
-    change: str | None
-    checked: bool
-
-
-def history(visible: Visible) -> list[Seen]:
-    """The finding's fingerprint in the latest run of every version of its document, oldest
-    first: in two statements."""
-    versions = list(
-        db()
-        .execute(
-            select(DocumentVersion)
-            .where(DocumentVersion.series_id == visible.version.series_id)
-            .order_by(DocumentVersion.version)
-        )
-        .scalars()
-    )
-    runs = [v.latest_run_id for v in versions if v.latest_run_id is not None]
-    present = {
-        run_id: (finding_id, change)
-        for finding_id, run_id, change in db().execute(
-            select(FindingRow.id, FindingRow.run_id, FindingRow.change).where(
-                FindingRow.run_id.in_(runs), FindingRow.fingerprint == visible.row.fingerprint
-            )
-        )
-    }
-    out = []
-    for v in versions:
-        hit = present.get(v.latest_run_id) if v.latest_run_id is not None else None
-        out.append(
-            Seen(v, hit[0] if hit else None, hit[1] if hit else None, v.latest_run_id is not None)
-        )
-    return out
-
-
 def _usernames(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
@@ -202,7 +113,7 @@ def _context(visible: Visible, **more: Any) -> dict[str, Any]:
         {d.requested_by for d in rows} | {d.approved_by for d in rows if d.approved_by}
     )
     unit = db().get(OrgUnit, series.unit_id)
-    seen = history(visible)
+    seen = history(series.id, visible.row.fingerprint)
     first = next((s for s in seen if s.finding_id is not None), None)
     context: dict[str, Any] = {
         "f": found,

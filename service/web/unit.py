@@ -5,20 +5,16 @@ page: its findings along the goal tree (KF-mål → nämndmål → åtagande), e
 with its status, the findings resolved since the previous version and the counts by severity.
 
 Who may see what is `service.access`'s answer: a unit, version or finding the user may not read
-is the same 404 page as one that does not exist.
+is the same 404 page as one that does not exist (`service.web.versions`).
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint, current_app, redirect, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -29,15 +25,23 @@ from checks.loading import InputError
 from service import access, store
 from service import findings as stored_findings
 from service.db import CheckRun, DocumentSeries, DocumentVersion, OrgUnit, User
-from service.errors import not_found
 from service.findings import StoredFinding
 from service.web.common import FormErrors, checker, current_user, db, login_required, page
 from service.web.i18n import current_lang
 from service.web.reading import FORMATS, file_name, worded
+from service.web.versions import (
+    KIND_TITLES,
+    LEVEL_LABELS,
+    counts,
+    goal_tree,
+    labels,
+    the_user,
+    visible_unit,
+    visible_version,
+)
 
 unit_pages = Blueprint("pages_unit", __name__)
 
-MAX_ID = 2**31 - 1  # ids beyond a database integer are no object of ours (never a query error)
 MAX_COMMITTEE = 200
 MEDIA_TYPES = {
     ".yaml": "application/yaml",
@@ -48,79 +52,6 @@ MEDIA_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 ACCEPT = ",".join(MEDIA_TYPES)
-# Kinds as a heading names them (a series files follow-up reports as tertialrapport_1 and _2).
-KIND_TITLES = {
-    "verksamhetsplan": _l("Verksamhetsplan"),
-    "riskanalys": _l("Risk- och väsentlighetsanalys"),
-    "internkontrollplan": _l("Internkontrollplan"),
-    "tjänsteutlåtande": _l("Tjänsteutlåtande"),
-    "tertialrapport_1": _l("Tertialrapport 1"),
-    "tertialrapport_2": _l("Tertialrapport 2"),
-    "årsrapport": _l("Årsrapport"),
-}
-CHANGE_LABELS = {"new": _l("Nytt"), "persisting": _l("Kvarstår")}
-STATUS_LABELS = {
-    "active": _l("Aktivt"),
-    "exception_requested": _l("Undantag begärt"),
-    "exception": _l("Undantag gäller"),
-    "exception_expired": _l("Undantaget har gått ut"),
-}
-LEVEL_LABELS = {
-    "nämnd": _l("Nämnd"),
-    "förvaltning": _l("Förvaltning"),
-    "avdelning": _l("Avdelning"),
-    "enhet": _l("Enhet"),
-}
-try:
-    LOCAL_TIME: ZoneInfo | None = ZoneInfo("Europe/Stockholm")
-except ZoneInfoNotFoundError:  # pragma: no cover - a system without the time zone database
-    LOCAL_TIME = None
-
-
-def local_time(value: datetime | None) -> str:
-    """A stored time as Swedish users read it: Stockholm time, to the minute."""
-    if value is None:
-        return ""
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    shown = aware.astimezone(LOCAL_TIME) if LOCAL_TIME is not None else aware
-    return shown.strftime("%Y-%m-%d %H:%M")
-
-
-def kind_title(kind: str) -> str:
-    return str(KIND_TITLES.get(kind, kind))
-
-
-def labels() -> dict[str, Any]:
-    """What every page of these modules names the same way."""
-    return {
-        "change_labels": CHANGE_LABELS,
-        "status_labels": STATUS_LABELS,
-        "kind_title": kind_title,
-        "local_time": local_time,
-    }
-
-
-def the_user() -> User:
-    user = current_user()
-    assert user is not None  # login_required
-    return user
-
-
-def visible_unit(unit_id: int) -> OrgUnit:
-    """The unit, if the user may read it: else 404, the same whether absent or not theirs."""
-    unit = db().get(OrgUnit, unit_id) if 0 < unit_id <= MAX_ID else None
-    if unit is None or not access.allowed(db(), the_user(), "read", unit.id):
-        raise not_found("enheten")
-    return unit
-
-
-def visible_version(version_id: int) -> DocumentVersion:
-    version = db().get(DocumentVersion, version_id) if 0 < version_id <= MAX_ID else None
-    if version is None or not access.allowed(db(), the_user(), "read", version.series.unit_id):
-        raise not_found("versionen")
-    return version
-
-
 # --- Min enhet and the unit list -----------------------------------------------------------------
 
 
@@ -363,61 +294,6 @@ def upload(unit_id: int) -> Response:
 # --- a version ---------------------------------------------------------------------------------
 
 
-@dataclass
-class GoalNode:
-    """A step of the goal tree (a KF goal, a board goal, a commitment) with the findings on it
-    and on what stands under it without a node of its own (indicators, activities)."""
-
-    label: str
-    context: list[str] = field(default_factory=list)  # the KF levels above, for a KF goal
-    findings: list[StoredFinding] = field(default_factory=list)
-    children: dict[str, GoalNode] = field(default_factory=dict)
-
-
-@dataclass
-class Grouped:
-    goals: dict[str, GoalNode] = field(default_factory=dict)
-    whole: list[StoredFinding] = field(default_factory=list)  # the document or dossier as a whole
-    other: list[StoredFinding] = field(default_factory=list)  # parts outside the goal tree
-
-
-STEPS = ("Nämndmål:", "Åtagande:")  # below a KF goal, in the order of the tree
-
-
-def goal_tree(found: list[StoredFinding]) -> Grouped:
-    """The findings along the goal tree, read from each finding's breadcrumb (its Swedish steps
-    name the levels; the page's language labels them)."""
-    grouped = Grouped()
-    for f in found:
-        shown = list(f.breadcrumb)
-        crumbs_sv = list(f.record.breadcrumb.get("sv", shown)) if f.record is not None else shown
-        if len(crumbs_sv) != len(shown):
-            crumbs_sv = shown
-        kf = [i for i, c in enumerate(crumbs_sv) if c.startswith("KF ")]
-        if not kf:
-            (grouped.other if shown else grouped.whole).append(f)
-            continue
-        last = kf[-1]
-        node = grouped.goals.setdefault(
-            " / ".join(crumbs_sv[: last + 1]),
-            GoalNode(shown[last], [shown[i] for i in kf[:-1]]),
-        )
-        rest = last + 1
-        for step in STEPS:
-            if rest < len(crumbs_sv) and crumbs_sv[rest].startswith(step):
-                node = node.children.setdefault(crumbs_sv[rest], GoalNode(shown[rest]))
-                rest += 1
-        node.findings.append(f)
-    return grouped
-
-
-def _counts(found: list[StoredFinding]) -> dict[str, int]:
-    counts = dict.fromkeys(SEVERITY_RANK, 0)
-    for f in found:
-        counts[f.severity] = counts.get(f.severity, 0) + 1
-    return counts
-
-
 @unit_pages.get("/versioner/<int:version_id>")
 @login_required
 def version(version_id: int) -> Response:
@@ -427,7 +303,6 @@ def version(version_id: int) -> Response:
     lang = current_lang()
     run = store.latest_run(db(), found.id)
     findings = stored_findings.findings_of_runs(db(), [run.id], lang) if run is not None else []
-    findings.sort(key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.line or 0, f.rule_id))
     older = store.previous_version(db(), found)
     resolved: list[StoredFinding] = []
     if older is not None and run is not None:
@@ -439,6 +314,7 @@ def version(version_id: int) -> Response:
                 for f in stored_findings.findings_of_runs(db(), [older_run.id], lang)
                 if f.fingerprint not in now
             ]
+            resolved.sort(key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.line or 0))
     series = found.series
     unit_row = db().get(OrgUnit, series.unit_id)
     uploader = db().get(User, found.uploaded_by)
@@ -454,7 +330,7 @@ def version(version_id: int) -> Response:
         run=run,
         grouped=goal_tree(findings),
         total=len(findings),
-        counts=_counts(findings),
+        counts=counts(findings),
         statuses=statuses,
         older=older,
         resolved=resolved,
