@@ -156,10 +156,11 @@ class Catalogue:
 
     def order_of(self, rule_id: str) -> int:
         """The rule's position in reading order (areas as `catalogue.yaml` lists them)."""
-        for i, rule in enumerate(self.rules):
-            if rule.id == rule_id:
-                return i
-        return len(self.rules)
+        return self._order.get(rule_id, len(self.rules))
+
+    @cached_property
+    def _order(self) -> dict[str, int]:
+        return {rule.id: i for i, rule in enumerate(self.rules)}
 
     def get(self, rule_id: str) -> CheckedRule | None:
         return self._by_id.get(rule_id)

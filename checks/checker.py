@@ -6,17 +6,27 @@ import gc
 import os
 import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from checks.absence import Need, could_hold, excerpt_matches, needs, scope, unjudged
 from checks.catalogue import SEVERITY_RANK, Catalogue, load_catalogue
+from checks.conditions import COMMON_FIELDS
 from checks.config import OrgConfig, default_config
 from checks.dossier import Dossier, single
 from checks.engine import Engine, Match
 from checks.facts import FROM_DOCUMENT, Fact, FactBase, Place, derive
-from checks.findings import Finding, Sources, build_findings
+from checks.findings import (
+    Finding,
+    FindingRecord,
+    Sources,
+    Texts,
+    build_records,
+    render,
+    rule_texts,
+)
 from checks.loading import LoadedDocument
 from checks.watchman import Watchman
 from checks.worker import IsolatedEngine
@@ -72,7 +82,7 @@ class CheckResult:
 
     source: str
     dossier: Dossier
-    findings: list[Finding]
+    records: list[FindingRecord]  # the findings, language-neutral, in reading order
     catalogue_version: str
     catalogue_hash: str
     rule_count: int
@@ -81,6 +91,14 @@ class CheckResult:
     outcomes: dict[str, str]  # rule id -> one of OUTCOMES_SV
     config: OrgConfig
     unjudged: dict[str, list[Unjudged]] = field(default_factory=dict)  # rule id -> elements
+    lang: str = "sv"
+    texts: Mapping[str, Texts] = field(default_factory=dict, repr=False)  # rule id -> texts
+
+    @cached_property
+    def findings(self) -> list[Finding]:
+        """The findings in the check's language, rendered when first read: a caller that keeps
+        the records (the service) never pays for the text."""
+        return [render(r, self.texts.get(r.rule_id, {}), self.lang) for r in self.records]
 
     @property
     def loaded(self) -> LoadedDocument:
@@ -89,7 +107,7 @@ class CheckResult:
         return docs.get("verksamhetsplan") or next(iter(docs.values()))
 
     def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        return sum(1 for f in self.records if f.severity == severity)
 
     def outcome_count(self, *outcomes: str) -> int:
         return sum(1 for o in self.outcomes.values() if o in outcomes)
@@ -107,7 +125,7 @@ class CheckResult:
 def rule_outcomes(
     catalogue: Catalogue,
     kinds_present: set[str],
-    findings: list[Finding],
+    findings: Sequence[Finding | FindingRecord],
     year: int,
     config: OrgConfig,
     unjudged: Mapping[str, object] | None = None,
@@ -139,6 +157,29 @@ def rule_outcomes(
     return outcomes
 
 
+def engine_fields(catalogue: Catalogue) -> dict[str, frozenset[str]]:
+    """Per fact kind, the fields some rule's condition reads (with kind and ref): all the engine
+    needs. Facts carry more (labels, places, values for messages and evidence), read from the
+    fact base when findings are built, never by the engine."""
+    fields: dict[str, set[str]] = defaultdict(lambda: set(COMMON_FIELDS))
+    for checked in catalogue.rules:
+        for cond in checked.conditions:
+            fields[cond.kind]  # a kind a condition names, even if it reads only kind and ref
+        for alias, name in checked.reads:
+            fields[checked.kind_of(alias)].add(name)
+    return {kind: frozenset(names) for kind, names in fields.items()}
+
+
+def pruned(facts: Sequence[Fact], keep: Mapping[str, frozenset[str]]) -> list[Fact]:
+    """The facts as the engine gets them: only kinds a rule names, only fields a rule reads."""
+    out: list[Fact] = []
+    for fact in facts:
+        wanted = keep.get(str(fact["kind"]))
+        if wanted is not None:
+            out.append({k: v for k, v in fact.items() if k in wanted})
+    return out
+
+
 def settle_after_startup() -> None:
     """Move everything built at startup (models, catalogue) out of the garbage collector's way.
 
@@ -167,6 +208,8 @@ class Checker:
             watch = os.environ.get(WATCH_ENV, "") not in ("", "0")
         self.watchman = Watchman(self.catalogue.rules) if watch else None
         self.default_config = default_config(self.catalogue)
+        self.texts: dict[str, Texts] = {r.id: rule_texts(r) for r in self.catalogue.rules}
+        self.engine_fields = engine_fields(self.catalogue)
         self.needs: dict[str, tuple[Need, ...]] = {r.id: needs(r) for r in self.catalogue.rules}
         self.scopes: dict[str, dict[str, dict[str, Any]]] = {
             r.id: {c.alias: scope(c.expression) for c in r.conditions if not c.negated}
@@ -187,9 +230,10 @@ class Checker:
         config = config if config is not None else self.default_config
         calendar = config.calendar or self.catalogue.calendar
         base = derive(dossier, config.settings, calendar.for_year(dossier.year))
-        matches = self.engine.evaluate(base.facts)
+        judged = pruned(base.facts, self.engine_fields)
+        matches = self.engine.evaluate(judged)
         if self.watchman is not None:
-            self.watchman.watch(base.facts, matches)
+            self.watchman.watch(judged, matches)
         dropped = (
             set(config.not_selected)
             | set(config.switched_off)
@@ -205,7 +249,7 @@ class Checker:
             matches, cut = self._excerpt_split(base, matches, excerpts)
         sources: Sources = {k: (d.source, d.source_map) for k, d in dossier.documents.items()}
         sources["akt"] = (dossier.source, None)
-        findings = build_findings(self.catalogue, base, matches, sources, lang, config.severities)
+        records = build_records(self.catalogue, base, matches, sources, config.severities)
         kinds = {str(f["kind"]) for f in base.facts}
         missing = self._unjudged(base, matches, dropped, lang)
         for rule_id, refs in cut:  # what an excerpt does not show cannot be judged
@@ -215,13 +259,15 @@ class Checker:
             )
         return CheckResult(
             outcomes=rule_outcomes(
-                self.catalogue, kinds, findings, dossier.year, config, missing, self._idle(base)
+                self.catalogue, kinds, records, dossier.year, config, missing, self._idle(base)
             ),
             unjudged=missing,
             source=dossier.source,
             dossier=dossier,
             config=config,
-            findings=findings,
+            records=records,
+            lang=lang,
+            texts=self.texts,
             catalogue_version=self.catalogue.version,
             catalogue_hash=self.catalogue.content_hash,
             rule_count=len(self.catalogue.rules),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -157,6 +158,35 @@ def format_value(value: Any, lang: str) -> str:
 Sources = dict[str, tuple[str, SourceMap | None]]  # document kind -> (file, line map)
 
 
+def build_records(
+    catalogue: Catalogue,
+    base: FactBase,
+    matches: list[Match],
+    sources: Sources,
+    severities: dict[str, str] | None = None,
+) -> list[FindingRecord]:
+    """Turn engine matches into language-neutral records, in reading order: severity, rule,
+    document order. `severities` holds an organisation's overrides (rule id -> severity)."""
+    facts = base.by_ref()
+    severities = severities or {}
+    out: list[tuple[tuple[Any, ...], FindingRecord]] = []
+    seen: set[str] = set()
+    for rule_id, refs in matches:
+        checked = catalogue.get(rule_id)
+        assert checked is not None  # the engine only knows the catalogue's rules
+        fp = fingerprint(rule_id, refs)
+        if fp in seen:
+            continue
+        seen.add(fp)
+        severity = severities.get(rule_id, checked.rule.severity)
+        record = _record(checked, refs, facts, base, sources, fp, severity, catalogue)
+        subject = base.places[refs[checked.rule.subject]]
+        key = (SEVERITY_RANK[severity], catalogue.order_of(rule_id), subject.order, fp)
+        out.append((key, record))
+    out.sort(key=lambda pair: pair[0])
+    return [r for _, r in out]
+
+
 def build_findings(
     catalogue: Catalogue,
     base: FactBase,
@@ -165,28 +195,11 @@ def build_findings(
     lang: str = "sv",
     severities: dict[str, str] | None = None,
 ) -> list[Finding]:
-    """Turn engine matches into findings, in reading order: severity, rule, document order.
-
-    `severities` holds an organisation's overrides (rule id -> severity).
-    """
-    facts = base.by_ref()
-    rules = {r.id: r for r in catalogue.rules}
-    severities = severities or {}
-    out: list[tuple[tuple[Any, ...], Finding]] = []
-    seen: set[str] = set()
-    for rule_id, refs in matches:
-        checked = rules[rule_id]
-        fp = fingerprint(rule_id, refs)
-        if fp in seen:
-            continue
-        seen.add(fp)
-        severity = severities.get(rule_id, checked.rule.severity)
-        finding = _finding(checked, refs, facts, base, sources, lang, fp, severity, catalogue)
-        subject = base.places[refs[checked.rule.subject]]
-        key = (SEVERITY_RANK[severity], catalogue.order_of(rule_id), subject.order, fp)
-        out.append((key, finding))
-    out.sort(key=lambda pair: pair[0])
-    return [f for _, f in out]
+    """The records of `build_records`, rendered in `lang`."""
+    return [
+        render(r, rule_texts(catalogue.get(r.rule_id)), lang)  # type: ignore[arg-type]
+        for r in build_records(catalogue, base, matches, sources, severities)
+    ]
 
 
 def rule_texts(checked: CheckedRule) -> Texts:
@@ -239,22 +252,27 @@ def render(record: FindingRecord, texts: Texts, lang: str = "sv") -> Finding:
     )
 
 
-def _finding(
+@lru_cache(maxsize=1024)
+def _placeholders(template: str) -> list[tuple[str, str]]:
+    """The (alias, field) placeholders of a message template, read once per template."""
+    return PLACEHOLDER.findall(template)
+
+
+def _record(
     checked: CheckedRule,
     refs: dict[str, str],
     facts: dict[str, dict[str, Any]],
     base: FactBase,
     sources: Sources,
-    lang: str,
     fp: str,
     severity: str,
     catalogue: Catalogue,
-) -> Finding:
+) -> FindingRecord:
     rule = checked.rule
     subject = base.places[refs[rule.subject]]
     values: dict[str, Any] = {}
     for template in (rule.message.sv, rule.message.en):
-        for alias, field in PLACEHOLDER.findall(template):
+        for alias, field in _placeholders(template):
             if alias in refs:
                 values[f"{alias}.{field}"] = facts[refs[alias]].get(field)
     evidence = []
@@ -272,7 +290,7 @@ def _finding(
             )
         )
     source, source_map = sources.get(subject.doc, ("", None))
-    record = FindingRecord.model_construct(
+    return FindingRecord.model_construct(
         rule_id=rule.id,
         severity=severity,
         element_id=subject.ref,
@@ -288,4 +306,3 @@ def _finding(
         catalogue_version=catalogue.version,
         catalogue_hash=catalogue.content_hash,
     )
-    return render(record, rule_texts(checked), lang)
