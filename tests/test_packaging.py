@@ -33,6 +33,7 @@ BUILD_LEFTOVERS = (
     "__pycache__",
     ".*cache",
     ".hypothesis",
+    "node_modules",
 )
 SERVICE_MODULES = ("flask", "flask_openapi3", "sqlalchemy", "alembic", "argon2", "psycopg")
 # What the developer's shell may carry that would point an installed styrkoll back at the checkout.
