@@ -374,15 +374,17 @@ def _pg_drop(name: str) -> None:
     _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _build_demo(url: str, checker: Checker) -> None:
+def _build_demo(url: str, checker: Checker, instance: Path) -> None:
     """Migrate an empty database and load the demo organisation and documents, as the service
-    does; every connection is closed afterwards (a PostgreSQL template must have none)."""
+    does; every connection is closed afterwards (a PostgreSQL template must have none). The
+    app's instance folder (audit checkpoints, key) is `instance`, not the source tree's."""
     from service.app import create_app
     from service.demo import load_demo
     from service.migrate import upgrade
 
     upgrade(url)
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "CHECKER": checker})
+    config = {"TESTING": True, "DATABASE_URL": url, "CHECKER": checker}
+    app = create_app({**config, "INSTANCE_PATH": str(instance)})
     try:
         with app.extensions["styrkoll_sessions"]() as session:
             load_demo(session, checker)
@@ -403,7 +405,7 @@ class DemoTemplates:
         if self._sqlite is None:
             path = self.directory / "demo.db"
             try:
-                _build_demo(f"sqlite:///{path}", self.checker)
+                _build_demo(f"sqlite:///{path}", self.checker, self.directory)
             except BaseException:  # no half-built template for the next test to take as built
                 for leftover in self.directory.glob("demo.db*"):
                     leftover.unlink()
@@ -418,7 +420,7 @@ class DemoTemplates:
             name = f"styrkoll_template_{uuid.uuid4().hex[:12]}"
             _pg_admin(f'CREATE DATABASE "{name}"')
             try:
-                _build_demo(_pg_url(name), self.checker)
+                _build_demo(_pg_url(name), self.checker, self.directory)
                 # nobody may connect to it any more: a connection would stop the copies
                 _pg_admin(f'ALTER DATABASE "{name}" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false')
             except BaseException:
@@ -477,11 +479,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
-def service_app(database_url: str, checker: Checker) -> Iterator[Any]:
+def service_app(database_url: str, checker: Checker, tmp_path: Path) -> Iterator[Any]:
     """The app on this test's own copy of the migrated database with the demo organisation,
-    users and documents (see `database_url`)."""
+    users and documents (see `database_url`), its instance folder (the audit trail's
+    checkpoints and key) the test's own `tmp_path`."""
     from service.app import create_app
 
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "CHECKER": checker})
+    config = {"TESTING": True, "DATABASE_URL": database_url, "CHECKER": checker}
+    app = create_app({**config, "INSTANCE_PATH": str(tmp_path)})
     yield app
     app.extensions["styrkoll_engine"].dispose()

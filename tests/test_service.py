@@ -277,7 +277,11 @@ def test_the_audit_chain_verifies_and_shows_tampering(
     assert {"user_created", "upload", "check_run", "login"} <= actions
     import os
 
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "STYRKOLL_INSTANCE": service_app.instance_path,
+    }
     assert _audit_cli(env).returncode == 0
     with service_app.extensions["styrkoll_sessions"]() as session:
         session.execute(update(AuditEntry).where(AuditEntry.id == 3).values(actor="någon annan"))
