@@ -39,7 +39,7 @@ SCHEMA = "procrastinate"
 QUEUE = "checks"
 TASK = "styrkoll.check"
 MAX_ATTEMPTS = 4  # tries of a job, whether it raised or its worker died
-RETRY_WAIT = 5  # seconds more before each next try of a job that raised
+RETRY_WAIT = 5  # a job that raised is tried again after 5, 10, 15 seconds
 STATES: dict[str, State] = {
     "todo": "queued",
     "doing": "running",
@@ -161,8 +161,10 @@ class JobState:
 
 def state_of(session: Session, job: CheckJob) -> JobState:
     """Done once its runs are stored; else what the queue says (queued, running, failed)."""
-    if job.queue_id is None:
-        return JobState("done" if job.finished_at is not None else "queued", 0)
+    if job.queue_id is None:  # done in a process of its own, never tried again
+        if job.finished_at is not None:
+            return JobState("done", 1)
+        return JobState("failed" if job.error is not None else "queued", 0)
     row = session.execute(
         text("SELECT status, attempts FROM procrastinate.procrastinate_jobs WHERE id = :id"),
         {"id": job.queue_id},
@@ -270,7 +272,9 @@ def queue_app(url: str, executor: Callable[[int], None]) -> Any:
     app.task(
         name=TASK,
         queue=QUEUE,
-        retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS - 1, linear_wait=RETRY_WAIT),
+        retry=procrastinate.RetryStrategy(
+            max_attempts=MAX_ATTEMPTS - 1, wait=RETRY_WAIT, linear_wait=RETRY_WAIT
+        ),
     )(check)
     return app
 

@@ -229,7 +229,7 @@ def test_a_worker_with_another_catalogue_fails_the_job_with_a_clear_error(
         .get(f"/api/v1/jobs/{job.id}", headers=bearer(tokens(service_app)["revisor"]))
         .json
     )
-    assert body["state"] == "queued" and body["error"] == failed.error  # inline: never tried again
+    assert body["state"] == "failed" and body["error"] == failed.error  # inline: not tried again
 
 
 def test_the_queue_needs_postgresql_and_says_so(tmp_path: Path, checker: Checker) -> None:

@@ -52,7 +52,10 @@ class JobOut(Out):
     year: int
     version: int | None = Field(description="den uppladdade versionen, för en uppladdning")
     catalogue_hash: str | None = Field(description="katalogen den bedöms mot (null: arbetarens)")
-    attempts: int = Field(description="tidigare försök (ett misslyckat eller en arbetare som dog)")
+    attempts: int = Field(
+        description="avslutade försök: 1 för ett jobb klart på första försöket, fler om ett "
+        "försök misslyckades eller dess arbetare dog"
+    )
     created_at: str = Field(json_schema_extra={"format": "date-time"})
     finished_at: str | None = Field(json_schema_extra={"format": "date-time"})
     error: str | None = Field(description="senaste felet, om något")
