@@ -17,7 +17,7 @@ from tests.test_import import PLAN
 
 # The service and what only the service needs (the extra `service`).
 SERVICE_ONLY = ("service", "flask", "flask_openapi3", "sqlalchemy", "alembic", "werkzeug", "argon2")
-SERVICE_COMMANDS = ("serve", "db", "recheck", "audit")
+SERVICE_COMMANDS = ("serve", "db", "recheck", "worker", "audit")
 
 
 def service_imports(source: str, filename: str = "<source>") -> list[str]:
