@@ -161,7 +161,7 @@ def _recheck(args: argparse.Namespace) -> int:
         if args.no_wait:
             print("  följ dem med GET /api/v1/jobs/{id}: " + ", ".join(map(str, ids)))
             return 0
-    done = _work(url, mode, ids)
+    done = _work(url, mode, ids) if ids else []
     count, failed = 0, 0
     for job in done:
         if job.finished_at is None:
