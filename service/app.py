@@ -25,8 +25,9 @@ from flask_openapi3.models.info import Info
 from pydantic import ValidationError
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from checks.checker import Checker
 from checks.loading import error_text
@@ -37,6 +38,8 @@ from service.web import register_pages
 from service.web.errors import html_error, is_page_request
 
 LOG = logging.getLogger("styrkoll.requests")
+MAX_ID = 2**31 - 1  # the ids' column type on PostgreSQL: a larger id in a path names nothing
+DATABASE_RETRY_AFTER = 5  # seconds a client is asked to wait while the database does not answer
 
 
 def instance_dir() -> Path:
@@ -167,6 +170,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     def _begin() -> None:
         g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
         g.started = time.perf_counter()
+        # an id no table can hold names nothing (and would overflow the database's integer)
+        if any(
+            isinstance(v, int) and not 0 <= v <= MAX_ID for v in (request.view_args or {}).values()
+        ):
+            raise NotFound()
         g.db = factory()
         from service.auth import load_user
 
@@ -226,6 +234,29 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             404: "adressen finns inte",
         }.get(status, "")
         return ApiError(status, titles.get(status, "Fel"), detail).response(g.get("request_id", ""))
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_down(exc: DBAPIError) -> Response:
+        """The database does not answer: 503 with Retry-After and one log line, no traceback."""
+        LOG.warning(
+            json.dumps(
+                {
+                    "request_id": g.get("request_id"),
+                    "error": "database_unavailable",
+                    "detail": str(exc.orig).splitlines()[0][:200] if exc.orig else "",
+                }
+            )
+        )
+        headers = {"Retry-After": str(DATABASE_RETRY_AFTER)}
+        if is_page_request():
+            return html_error(503, "", headers, g.get("request_id", ""))
+        return ApiError(
+            503,
+            "Tjänsten är inte tillgänglig",
+            "databasen svarar inte; försök igen om en stund",
+            headers=headers,
+        ).response(g.get("request_id", ""))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:  # a bug of ours: logged, never shown

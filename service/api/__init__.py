@@ -19,6 +19,12 @@ from service.api.jobs import jobs_bp
 from service.api.reports import reports_bp
 from service.api.schemas import Problem
 
+NO_DATABASE = {"/healthz"}  # answers without the database
+UNAVAILABLE = {
+    "description": "databasen svarar inte; försök igen efter Retry-After sekunder",
+    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
 BLUEPRINTS = (health, auth_bp, docs_bp, findings_bp, admin_bp, jobs_bp, reports_bp)
 
 __all__ = ["BLUEPRINTS", "ApiApp", "Problem", "register"]
@@ -29,15 +35,20 @@ class ApiApp(OpenAPI):
 
     flask-openapi3 gives every operation without a 422 its own validation-error response (a JSON
     array of `validation_error_model`); ours are problems, declared by the routes that validate
-    input, so that generic one is dropped where a route gives none."""
+    input, so that generic one is dropped where a route gives none. Every operation that reads
+    the database may answer 503 (the database does not answer; `Retry-After` says when to try
+    again): declared once here for all of them."""
 
     def generate_spec_json(self) -> None:
         super().generate_spec_json()  # type: ignore[no-untyped-call]
-        for item in self.spec_json["paths"].values():
+        for path, item in self.spec_json["paths"].items():
             for operation in item.values():
-                generic = operation.get("responses", {}).get("422", {})
+                responses = operation.setdefault("responses", {})
+                generic = responses.get("422", {})
                 if "application/json" in generic.get("content", {}):
-                    del operation["responses"]["422"]
+                    del responses["422"]
+                if path not in NO_DATABASE:
+                    responses.setdefault("503", UNAVAILABLE)
 
 
 def register(app: Flask) -> None:

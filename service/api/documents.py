@@ -44,6 +44,7 @@ from service.api.schemas import (
 from service.auth import require_user
 from service.db import CheckRun, DocumentSeries, DocumentVersion, OrgUnit
 from service.errors import ApiError, not_found
+from service.filenames import content_disposition, safe_filename
 from service.findings import of_series
 
 docs_bp = APIBlueprint(
@@ -96,7 +97,7 @@ def post_document(query: UploadQuery) -> Response:
     raw = request.get_data(cache=False)
     if not raw:
         raise ApiError(422, "Ogiltigt dokument", "begäran har ingen kropp")
-    filename = query.filename or f"dokument{MEDIA_TYPES[media]}"
+    filename = safe_filename(query.filename) if query.filename else f"dokument{MEDIA_TYPES[media]}"
     if not filename.lower().endswith(MEDIA_TYPES[media]):
         filename += MEDIA_TYPES[media]
     queued = current_app.config.get("JOBS") == "queue"
@@ -162,7 +163,7 @@ def get_original(path: VersionPath) -> Response:
     """Originalet som laddades upp."""
     version = visible_version(path.version_id)
     response = Response(version.original, mimetype=version.media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{version.filename}"'
+    response.headers["Content-Disposition"] = content_disposition(version.filename)
     return response
 
 
@@ -233,7 +234,7 @@ def post_check(query: CheckQuery) -> Response:
     media = (request.mimetype or "").lower()
     if media not in MEDIA_TYPES:
         raise ApiError(415, "Fel innehållstyp", f'"{media or "(ingen)"}" stöds inte')
-    filename = query.filename
+    filename = safe_filename(query.filename)
     if not filename.lower().endswith(MEDIA_TYPES[media]):
         filename += MEDIA_TYPES[media]
     try:

@@ -5,7 +5,7 @@ OpenAPI document: every success body is one of the `…Out` models below, every 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,6 +18,8 @@ from service.findings import StoredFinding
 Level = Literal["nämnd", "förvaltning", "avdelning", "enhet"]
 Severity = Literal["fel", "varning", "info"]
 FindingStatus = Literal["active", "exception", "exception_expired", "exception_requested"]
+MAX_ID = 2**31 - 1  # the ids' column type on PostgreSQL; beyond it nothing exists
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class LoginBody(BaseModel):
@@ -53,7 +55,7 @@ def _lang_field() -> Any:
 
 
 class UploadQuery(BaseModel):
-    unit: int = Field(description="enhetens id")
+    unit: Id = Field(description="enhetens id")
     filename: str = Field(default="", max_length=300, description="filnamn, avgör formatet")
     year: int | None = _year_field()
     committee: str | None = _committee_field()
@@ -72,44 +74,44 @@ class LangQuery(BaseModel):
 
 
 class VersionPath(BaseModel):
-    version_id: int
+    version_id: Id
 
 
 class RunPath(BaseModel):
-    run_id: int
+    run_id: Id
 
 
 class FindingPath(BaseModel):
-    finding_id: int
+    finding_id: Id
 
 
 class DecisionPath(BaseModel):
-    decision_id: int
+    decision_id: Id
 
 
 class UserPath(BaseModel):
-    user_id: int
+    user_id: Id
 
 
 class DocumentsQuery(BaseModel):
-    unit: int | None = None
-    year: int | None = None
+    unit: Id | None = None
+    year: int | None = Field(default=None, ge=1990, le=2100)
     kind: str | None = None
 
 
 class DiffQuery(BaseModel):
-    against: int | None = Field(default=None, description="äldre version (standard: föregående)")
+    against: Id | None = Field(default=None, description="äldre version (standard: föregående)")
     lang: Lang = _lang_field()
 
 
 class FindingsQuery(BaseModel):
-    unit: int | None = None
-    year: int | None = None
+    unit: Id | None = None
+    year: int | None = Field(default=None, ge=1990, le=2100)
     kind: str | None = None
     severity: Severity | None = None
     rule: str | None = Field(default=None, max_length=8)
     status: FindingStatus | None = None
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=1_000_000)
     per_page: int = Field(default=50, ge=1, le=500)
     lang: Lang = _lang_field()
 
@@ -124,18 +126,18 @@ class UserBody(BaseModel):
     username: str = Field(min_length=2, max_length=100, pattern=r"^[a-z0-9._-]+$")
     password: str = Field(min_length=10, max_length=200)
     role: Role
-    org_unit_id: int | None = None
+    org_unit_id: Id | None = None
 
 
 class RoleBody(BaseModel):
     role: Role
-    org_unit_id: int | None = None
+    org_unit_id: Id | None = None
 
 
 class UnitBody(BaseModel):
     name: str = Field(min_length=2, max_length=200)
     level: Level
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 # --- responses --------------------------------------------------------------------------------
@@ -364,7 +366,7 @@ class TokenPath(BaseModel):
 
 
 class UserTokenPath(BaseModel):
-    user_id: int
+    user_id: Id
     token_id: int
 
 
@@ -392,7 +394,7 @@ class UserPatchBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role: Role | None = None
-    org_unit_id: int | None = None
+    org_unit_id: Id | None = None
     active: bool | None = None
 
 
