@@ -212,6 +212,7 @@ def init_app(app: Flask) -> None:
     app.extensions["styrkoll_audit_trail"] = trail
     app.extensions["styrkoll_sessions"].configure(info={TRAIL: trail})
     app.after_request(_record_refusal)
+    _stand_in_hash()  # made now, so that the first unknown name takes no longer than a known one
 
 
 def _record_refusal(response: Response) -> Response:
@@ -220,17 +221,18 @@ def _record_refusal(response: Response) -> Response:
     if response.status_code != 403:
         return response
     request_db: Session | None = g.get("db")
+    user: User | None = g.get("user")
+    actor = user.username if user is not None else "anonym"
     try:
         if request_db is not None:
             request_db.rollback()
-        user: User | None = g.get("user")
         detail = ""
         if response.mimetype == "application/problem+json":
             detail = str((response.get_json(silent=True) or {}).get("detail", ""))
         with current_app.extensions["styrkoll_sessions"]() as db:
             audit.append(
                 db,
-                user.username if user is not None else "anonym",
+                actor,
                 "refused",
                 f"{request.method} {request.path}",
                 {"status": 403, "detail": detail, "request_id": g.get("request_id", "")},
