@@ -18,7 +18,7 @@ from service import access
 from service.api.common import SECURITY, checker, db, ok, responses
 from service.auth import require_user
 from service.errors import ApiError
-from service.findings import Filters, StoredFinding
+from service.findings import Filters, findings_by_id
 from service.reports import exports, pdf
 from service.reports import scope as sc
 from service.reports.charts import KEYS, chart, charts
@@ -100,7 +100,7 @@ def _problem(exc: sc.OutOfReach, field: str) -> ApiError:
     return ApiError(404, "Hittades inte", exc.message_sv)
 
 
-def _summary(query: SummaryQuery) -> tuple[CommitteeSummary, list[StoredFinding]]:
+def _summary(query: SummaryQuery) -> tuple[CommitteeSummary, set[int]]:
     user = require_user()
     catalogue = checker().catalogue
     try:
@@ -141,7 +141,9 @@ def get_summary(query: SummaryQuery) -> Response:
 @reports_bp.get("/reports/summary.pdf", responses=responses(PDF, 401, 404, 422))
 def get_summary_pdf(query: SummaryQuery) -> Response:
     """Nämndens sammanfattning som PDF, med diagram och fynden den bygger på."""
-    summary, found = _summary(query)
+    summary, open_ids = _summary(query)
+    shown = [i for i in pdf.shown_ids(summary) if i in open_ids]
+    found = findings_by_id(db(), shown, query.lang)
     names = exports.unit_names(db(), {f.unit for f in found})
     html = pdf.summary_document(summary, charts(summary), found, names)
     name = f"styrkoll-sammanfattning-{query.committee}-{query.year}.pdf"

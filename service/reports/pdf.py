@@ -126,6 +126,14 @@ def pdf(html: str) -> bytes:
     return out
 
 
+def shown_ids(summary: CommitteeSummary) -> list[int]:
+    """The findings the summary's statements show by number (the first `SHOWN` of each)."""
+    found = {
+        i for section in summary.sections for s in section.statements for i in s.findings[:SHOWN]
+    }
+    return sorted(found)
+
+
 def summary_document(
     summary: CommitteeSummary,
     charts: list[Chart],
@@ -134,9 +142,7 @@ def summary_document(
 ) -> str:
     """The summary for print: the fragment, then the open findings its statements show (each
     statement shows its first `SHOWN`; a committee's thousands stay in the exports)."""
-    shown = {
-        i for section in summary.sections for s in section.statements for i in s.findings[:SHOWN]
-    }
+    shown = set(shown_ids(summary))
     listed = [f for f in findings if f.id in shown]
     link = anchors(f.id for f in listed)
     t = _t(summary.lang)

@@ -14,11 +14,12 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager, defer
 
 from checks.loading import InputError
 from service import access, store
-from service.db import DocumentSeries, DocumentVersion, FindingRow, OrgUnit, User
+from service.db import Decision, DocumentSeries, DocumentVersion, FindingRow, OrgUnit, User
+from service.decisions import EXCEPTION_KINDS, status_of
 from service.findings import Filters, StoredFinding, list_findings
 
 # reports read the documents of a kind in this order; the newest follow-up report comes last
@@ -120,6 +121,7 @@ def current_versions(session: Session, unit_ids: Iterable[int], year: int) -> li
     return list(
         session.execute(
             select(DocumentVersion)
+            .options(contains_eager(DocumentVersion.series), defer(DocumentVersion.original))
             .join(
                 DocumentSeries,
                 and_(
@@ -167,6 +169,79 @@ def all_findings(
         if not found or len(out) >= total:
             return out
         page += 1
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A current finding as a report counts it: where it is, its rule and severity, its status
+    after the decisions on it – not rendered (a committee's thousands are counted, not read)."""
+
+    id: int
+    unit: int
+    year: int
+    kind: str
+    rule_id: str
+    severity: str
+    element_id: str
+    status: str
+
+
+def counted_findings(
+    session: Session, units: set[int], year: int, today: date | None = None
+) -> list[Counted]:
+    """The current findings of these units and year (those of the latest run of each series'
+    newest version, as `service.findings.list_findings` reads them), in document and finding
+    order, with the status their exceptions give them (`service.decisions.status_of`): two
+    statements, whatever the number."""
+    today = today or date.today()
+    rows = session.execute(
+        select(
+            FindingRow.id,
+            FindingRow.rule_id,
+            FindingRow.severity,
+            FindingRow.element_id,
+            FindingRow.fingerprint,
+            DocumentSeries.id.label("series"),
+            DocumentSeries.unit_id,
+            DocumentSeries.kind,
+        )
+        .select_from(DocumentSeries)
+        .join(
+            DocumentVersion,
+            and_(
+                DocumentVersion.series_id == DocumentSeries.id,
+                DocumentVersion.version == DocumentSeries.last_version,
+            ),
+        )
+        .join(FindingRow, FindingRow.run_id == DocumentVersion.latest_run_id)
+        .where(DocumentSeries.unit_id.in_(sorted(units)), DocumentSeries.year == year)
+        .order_by(DocumentVersion.id, FindingRow.id)
+    ).all()
+    exceptions: dict[tuple[int, str], list[Decision]] = {}
+    for d in session.execute(
+        select(Decision)
+        .where(
+            Decision.series_id.in_(sorted({r.series for r in rows})),
+            Decision.kind.in_(EXCEPTION_KINDS),
+            Decision.state.in_(("approved", "requested")),
+        )
+        .order_by(Decision.id.desc())
+    ).scalars():
+        exceptions.setdefault((d.series_id, d.fingerprint), []).append(d)
+    statuses = {key: status_of(found, today)[0] for key, found in exceptions.items()}
+    return [
+        Counted(
+            r.id,
+            r.unit_id,
+            year,
+            r.kind,
+            r.rule_id,
+            r.severity,
+            r.element_id,
+            statuses.get((r.series, r.fingerprint), "active"),
+        )
+        for r in rows
+    ]
 
 
 def count_findings(session: Session, filters: Filters) -> int:

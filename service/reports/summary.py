@@ -20,7 +20,7 @@ from checks.documents import ControlPlan, FollowUpReport, RiskAnalysis
 from checks.facts.base import present
 from checks.model import BoardGoal, Commitment, Plan, digest, iter_elements
 from service.db import User
-from service.findings import Filters, StoredFinding
+from service.findings import findings_by_id
 from service.reports import history
 from service.reports import scope as sc
 from service.reports.models import (
@@ -69,12 +69,12 @@ def summarise(
     catalogue: Catalogue,
     lang: str = "sv",
     today: date | None = None,
-) -> tuple[CommitteeSummary, list[StoredFinding]]:
-    """The summary, and the open findings it counted (in document order)."""
+) -> tuple[CommitteeSummary, set[int]]:
+    """The summary, and the ids of the open findings it counted."""
     today = today or date.today()
     scope = sc.resolve(session, user, committee_id, "nämnd", "nämnden", "committee")
     docs = sc.documents(session, scope, year)
-    findings = sc.all_findings(session, Filters(units=scope.ids, year=year), lang, today)
+    findings = sc.counted_findings(session, scope.ids, year, today)
     open_ = [f for f in findings if f.status != "exception"]
     threshold = catalogue.thresholds["risk_threshold"].default
     plans = {u: d.documents["verksamhetsplan"] for u, d in docs.items() if _plan(d)}
@@ -111,7 +111,7 @@ def summarise(
         "exceptions": len(findings) - len(open_),
         "by_area": _by_area(open_, catalogue, lang),
         "by_unit": _by_unit(open_, scope, docs),
-        "key_issues": _key_issues(open_, catalogue, scope, lang),
+        "key_issues": _key_issues(session, open_, catalogue, scope, lang),
         "changes": history.changes(session, scope, year),
         "years": history.years(session, scope, year, counts),
         "versions": history.versions(session, scope, year),
@@ -119,7 +119,7 @@ def summarise(
     facts = _facts(docs, plans, open_)
     facts["units_without"] = [scope.names[u] for u in scope.units if u not in docs]
     data["sections"] = sections(data, facts, lang, today)
-    return CommitteeSummary.model_validate(data), open_
+    return CommitteeSummary.model_validate(data), {f.id for f in open_}
 
 
 def _plan(d: sc.UnitDocuments) -> bool:
@@ -189,11 +189,11 @@ def _fulfilment(docs: dict[int, sc.UnitDocuments], kind: str | None) -> Fulfilme
     )
 
 
-def _ids(findings: list[StoredFinding], unit: int, rules: tuple[str, ...]) -> list[int]:
+def _ids(findings: list[sc.Counted], unit: int, rules: tuple[str, ...]) -> list[int]:
     return [f.id for f in findings if f.unit == unit and f.rule_id in rules]
 
 
-def _budget(d: sc.UnitDocuments, open_: list[StoredFinding]) -> UnitBudget | None:
+def _budget(d: sc.UnitDocuments, open_: list[sc.Counted]) -> UnitBudget | None:
     """The unit's net outcome against its budget from its newest report with finances; else
     its plan's net budget against the frame it was given."""
     plan = d.documents.get("verksamhetsplan")
@@ -226,7 +226,7 @@ def risk_value(risk: Any) -> int | None:
     return int(risk.risk_value) if risk.risk_value is not None else None
 
 
-def _risks(d: sc.UnitDocuments, open_: list[StoredFinding]) -> list[RiskItem]:
+def _risks(d: sc.UnitDocuments, open_: list[sc.Counted]) -> list[RiskItem]:
     analysis = d.documents.get("riskanalys")
     if not isinstance(analysis, RiskAnalysis):
         return []
@@ -256,14 +256,14 @@ def _risks(d: sc.UnitDocuments, open_: list[StoredFinding]) -> list[RiskItem]:
     return out
 
 
-def _counts(found: list[StoredFinding]) -> SeverityCounts:
+def _counts(found: list[sc.Counted]) -> SeverityCounts:
     tally: dict[str, int] = defaultdict(int)
     for f in found:
         tally[f.severity] += 1
     return SeverityCounts(fel=tally["fel"], varning=tally["varning"], info=tally["info"])
 
 
-def _by_area(found: list[StoredFinding], catalogue: Catalogue, lang: str) -> list[AreaCount]:
+def _by_area(found: list[sc.Counted], catalogue: Catalogue, lang: str) -> list[AreaCount]:
     return [
         AreaCount(
             code=area.code,
@@ -275,7 +275,7 @@ def _by_area(found: list[StoredFinding], catalogue: Catalogue, lang: str) -> lis
 
 
 def _by_unit(
-    found: list[StoredFinding], scope: sc.Scope, docs: dict[int, sc.UnitDocuments]
+    found: list[sc.Counted], scope: sc.Scope, docs: dict[int, sc.UnitDocuments]
 ) -> list[UnitCount]:
     units = sorted(set(docs) | {f.unit for f in found}, key=lambda u: scope.names[u])
     return [
@@ -289,11 +289,12 @@ def _by_unit(
 
 
 def _key_issues(
-    found: list[StoredFinding], catalogue: Catalogue, scope: sc.Scope, lang: str
+    session: Session, found: list[sc.Counted], catalogue: Catalogue, scope: sc.Scope, lang: str
 ) -> list[KeyIssue]:
     """The three rules that matter most among the open findings: the most severe first, then
-    the most often broken, then the catalogue's reading order."""
-    by_rule: dict[str, list[StoredFinding]] = defaultdict(list)
+    the most often broken, then the catalogue's reading order; each explained by its first
+    finding as rendered from the catalogue that judged it."""
+    by_rule: dict[str, list[sc.Counted]] = defaultdict(list)
     for f in found:
         by_rule[f.rule_id].append(f)
     ranked = sorted(
@@ -305,9 +306,9 @@ def _key_issues(
         ),
     )
     out = []
-    for rule_id, hits in ranked[:3]:
+    firsts = findings_by_id(session, [hits[0].id for _, hits in ranked[:3]], lang)
+    for (rule_id, hits), first in zip(ranked[:3], firsts, strict=True):
         checked = catalogue.get(rule_id)
-        first = hits[0]
         out.append(
             KeyIssue(
                 rule_id=rule_id,
@@ -324,7 +325,7 @@ def _key_issues(
 
 
 def _facts(
-    docs: dict[int, sc.UnitDocuments], plans: dict[int, Plan], open_: list[StoredFinding]
+    docs: dict[int, sc.UnitDocuments], plans: dict[int, Plan], open_: list[sc.Counted]
 ) -> dict[str, Any]:
     """What the wording needs beyond the model: findings by rule, and the plans' users and
     staff figures."""
