@@ -9,6 +9,7 @@ each refusal a Swedish error tied to its field.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -19,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from checks.catalogue import SEVERITY_EN
 from checks.documents import DOCUMENT_NAMES
 from service import access
 from service import findings as stored
@@ -32,7 +34,24 @@ ADMINISTRATION = "förvaltning"
 MAX_PAGE = 100_000
 PER_PAGE = 50
 MAX_PER_PAGE = 500
-SEVERITY_LABELS = {"fel": _l("Fel"), "varning": _l("Varning"), "info": _l("Info")}
+
+
+class _SeverityLabels(Mapping[str, str]):
+    """A severity's name in the page language, as the catalogue names it (fel, varning, info;
+    error, warning, info): the text catalogue's "Fel" is also the heading "Errors"."""
+
+    def __getitem__(self, severity: str) -> str:
+        english = SEVERITY_EN[severity]  # KeyError for anything else
+        return (severity if current_lang() == "sv" else english).capitalize()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(SEVERITY_EN)
+
+    def __len__(self) -> int:
+        return len(SEVERITY_EN)
+
+
+SEVERITY_LABELS = _SeverityLabels()
 STATUS_LABELS = {
     "active": _l("Aktivt"),
     "exception_requested": _l("Undantag begärt"),
