@@ -231,8 +231,7 @@ def export_findings_json(query: ExportQuery) -> Response:
 def _decisions(query: ExportQuery) -> list[ControlDecision]:
     """The decisions on the findings the filters select (on findings no longer there too,
     unless a severity, rule or status narrows them)."""
-    current = sc.all_findings(db(), _filters(query, narrowed=False), query.lang)
-    return decisions_for(db(), _filters(query), current, checker().catalogue, query.lang)
+    return decisions_for(db(), _filters(query), checker().catalogue, query.lang)
 
 
 @reports_bp.get("/exports/decisions.xlsx", responses=responses(XLSX, 401, 422))

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic import Field
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, aliased
 
 from checks.catalogue import Catalogue
@@ -119,7 +119,7 @@ def build_control_report(
     )
     filters = Filters(units=scope.ids, year=year)
     findings = sc.all_findings(session, filters, lang, today)
-    decisions = decisions_for(session, filters, findings, catalogue, lang, today)
+    decisions = decisions_for(session, filters, catalogue, lang, today)
     versions = sc.current_versions(session, scope.ids, year)
     uploaders = _usernames(session, {v.uploaded_by for v in versions})
     documents: dict[int, list[DocumentRef]] = defaultdict(list)
@@ -182,16 +182,13 @@ def _usernames(session: Session, ids: set[int]) -> dict[int, str]:
 def decisions_for(
     session: Session,
     filters: Filters,
-    current: list[StoredFinding],
     catalogue: Catalogue,
     lang: str = "sv",
     today: date | None = None,
 ) -> list[ControlDecision]:
     """Every decision on a finding of the series the filters select (units, unit, year, kind),
     with the finding it concerns – the current one, else the last stored – narrowed by the
-    finding's severity, rule and status as the findings list narrows (`current`: the current
-    findings of these series, as `scope.all_findings` reads them without severity, rule and
-    status)."""
+    finding's severity, rule and status as the findings list narrows them."""
     today = today or date.today()
     asker, approver = aliased(User, name="asker"), aliased(User, name="approver")
     stmt = (
@@ -213,13 +210,13 @@ def decisions_for(
     rows = session.execute(stmt).all()
     if not rows:
         return []
-    now = {(f.unit, f.year, f.kind, f.fingerprint): f for f in current}
+    now = _current(session, {(r[0].series_id, r[0].fingerprint) for r in rows})
     last = _last_stored(session, {(r[0].series_id, r[0].fingerprint) for r in rows})
     statuses = _statuses([r[0] for r in rows], today)
     unit_names = _unit_names(session, {r[1].unit_id for r in rows})
     out = []
     for decision, series, asked_by, approved_by in rows:
-        finding = now.get((series.unit_id, series.year, series.kind, decision.fingerprint))
+        finding = now.get((series.id, decision.fingerprint))
         stored = last.get((series.id, decision.fingerprint))
         rule = finding.rule_id if finding else (stored.rule_id if stored else None)
         severity = finding.severity if finding else (stored.severity if stored else None)
@@ -233,7 +230,7 @@ def decisions_for(
         if filters.status is not None and status != filters.status:
             continue
         checked = catalogue.get(rule) if rule else None
-        title = finding.title if finding else (checked.rule.title.get(lang) if checked else None)
+        title = checked.rule.title.get(lang) if checked else None
         out.append(
             ControlDecision.model_validate(
                 {
@@ -274,6 +271,33 @@ def _statuses(decisions: list[Decision], today: date) -> dict[tuple[int, str], s
         if d.kind in EXCEPTION_KINDS and d.state in ("approved", "requested"):
             by_finding[(d.series_id, d.fingerprint)].append(d)
     return {key: status_of(found, today)[0] for key, found in by_finding.items()}
+
+
+def _current(session: Session, pairs: set[tuple[int, str]]) -> dict[tuple[int, str], FindingRow]:
+    """The current finding of each (series, fingerprint) that has one: of the latest run of the
+    series' newest version."""
+    out: dict[tuple[int, str], FindingRow] = {}
+    if not pairs:
+        return out
+    for row, series in session.execute(
+        select(FindingRow, DocumentSeries.id)
+        .select_from(DocumentSeries)
+        .join(
+            DocumentVersion,
+            and_(
+                DocumentVersion.series_id == DocumentSeries.id,
+                DocumentVersion.version == DocumentSeries.last_version,
+            ),
+        )
+        .join(FindingRow, FindingRow.run_id == DocumentVersion.latest_run_id)
+        .where(
+            DocumentSeries.id.in_(sorted({s for s, _ in pairs})),
+            FindingRow.fingerprint.in_(sorted({fp for _, fp in pairs})),
+        )
+    ).all():
+        if (series, row.fingerprint) in pairs:
+            out[(series, row.fingerprint)] = row
+    return out
 
 
 def _last_stored(
