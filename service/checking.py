@@ -177,10 +177,10 @@ def check_dossier(
     save_catalogue_texts(session, checker.catalogue)
     holder = "verksamhetsplan" if "verksamhetsplan" in members else holder_of_target or kinds[0]
     shares: dict[str, list[FindingRecord]] = {kind: [] for kind in kinds}
-    for finding in result.findings:
-        kind = holder if finding.document_kind == AKT else finding.document_kind
-        if kind in shares and finding.record is not None:
-            shares[kind].append(finding.record)
+    for record in result.records:  # stored without their language: never rendered here
+        kind = holder if record.document_kind == AKT else record.document_kind
+        if kind in shares:
+            shares[kind].append(record)
     unjudged: dict[str, dict[str, list[dict[str, Any]]]] = {kind: {} for kind in kinds}
     for rule_id, items in result.unjudged.items():
         for item in items:
