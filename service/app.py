@@ -121,6 +121,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         "LOGIN_LIMIT": 5,  # failed logins per user name or address in LOGIN_WINDOW seconds
         "LOGIN_WINDOW": 900,
         "DEVELOPMENT": env.get("STYRKOLL_ENV", "production") == "development",
+        # self-checks and uploads per user and window (service.ratelimit; 0: no limit)
+        "RATE_CHECKS": int(env.get("STYRKOLL_RATE_CHECKS", "30")),
+        "RATE_UPLOADS": int(env.get("STYRKOLL_RATE_UPLOADS", "30")),
+        "RATE_WINDOW": int(env.get("STYRKOLL_RATE_WINDOW", "60")),
     }
     config.update(test_config or {})
     if not config["DATABASE_URL"]:

@@ -319,3 +319,14 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class RateCount(Base):
+    """How many checks or uploads one user asked for in the current window (`service.ratelimit`),
+    counted in the database so that every worker process sees them."""
+
+    __tablename__ = "rate_count"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)  # action:user id
+    bucket: Mapped[int] = mapped_column(BigInteger)  # the window's number since the epoch
+    count: Mapped[int] = mapped_column(Integer, default=0)

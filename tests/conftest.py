@@ -25,6 +25,10 @@ from checks.loading import compose_yaml, parse_plan
 # Every check the tests make, in this process and in the CLI and service processes they start,
 # runs the watchman beside the engine (checks.watchman): any difference in matches fails the test.
 os.environ.setdefault("STYRKOLL_WATCH", "1")
+# Tests check far more often than a person: the per-user rate limits (service.ratelimit) are off
+# here, in every app and server process the tests start, except where a test sets them.
+os.environ.setdefault("STYRKOLL_RATE_CHECKS", "0")
+os.environ.setdefault("STYRKOLL_RATE_UPLOADS", "0")
 # Checks run in the request's (or the command's) own process and transaction, on PostgreSQL too,
 # so that every test sees an upload's findings in its answer; tests/test_jobs*.py use the queue.
 os.environ.setdefault("STYRKOLL_JOBS", "inline")

@@ -172,3 +172,73 @@ def test_a_database_that_does_not_answer_is_a_503_with_retry_after(
     assert login.status_code == 503
     assert not any(r.exc_info for r in caplog.records), "no traceback for an outage"
     app.extensions["styrkoll_engine"].dispose()
+
+
+def test_self_checks_and_uploads_are_limited_per_user_and_window(service_app: Flask) -> None:
+    """Past the window's limit a user's self-check or upload is 429 with Retry-After, counted
+    before any work (a refused document counts too); another user is not held up."""
+    service_app.config.update(RATE_CHECKS=3, RATE_UPLOADS=2, RATE_WINDOW=3600)
+    all_tokens = tokens(service_app)
+    client = service_app.test_client()
+    text = (DEFECT_DOSSIER / "riskanalys.yaml").read_bytes()
+    headers = {**bearer(all_tokens["enhet"]), "Content-Type": YAML}
+    answers = [client.post("/api/v1/checks", data=b"- [", headers=headers).status_code]
+    answers += [client.post("/api/v1/checks", data=text, headers=headers).status_code]
+    answers += [client.post("/api/v1/checks", data=text, headers=headers).status_code]
+    refused = client.post("/api/v1/checks", data=text, headers=headers)
+    assert answers == [422, 200, 200] and refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 3600
+    assert "högst 3 självkontroller" in refused.json["detail"]  # type: ignore[index]
+    other = {**bearer(all_tokens["enhet2"]), "Content-Type": YAML}
+    assert client.post("/api/v1/checks", data=text, headers=other).status_code == 200
+    unit = unit_id(service_app, "Administrativa avdelningen")
+    ups = [
+        client.post(
+            "/api/v1/documents",
+            query_string={"unit": unit, "filename": "riskanalys.yaml"},
+            data=text,
+            headers=headers,
+        ).status_code
+        for _ in range(3)
+    ]
+    assert ups[:2] == [201, 201] and ups[2] == 429
+
+
+def test_the_rate_count_is_atomic_across_connections(service_app: Flask) -> None:
+    """Twelve threads count at once on their own connections: the counts are 1..12, each once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from service.ratelimit import count
+
+    engine = service_app.extensions["styrkoll_engine"]
+    with ThreadPoolExecutor(6) as pool:
+        found = sorted(
+            pool.map(lambda _: count(engine, "check:test", 3600, now=7200.0)[0], range(12))
+        )
+    assert found == list(range(1, 13))
+    assert count(engine, "check:test", 3600, now=10800.0) == (1, 3600)  # a new window
+
+
+def test_the_self_check_page_counts_against_the_same_limit(service_app: Flask) -> None:
+    """The page's self-check and the API's share the user's count; past it, a Swedish 429 page."""
+    service_app.config.update(RATE_CHECKS=1, RATE_WINDOW=3600)
+    client = service_app.test_client()
+    form = client.get("/logga-in")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert csrf is not None
+    from service.demo import DEMO_PASSWORD
+
+    logged_in = client.post(
+        "/logga-in",
+        data={"csrf_token": csrf[1], "username": "enhet", "password": DEMO_PASSWORD},
+    )
+    assert logged_in.status_code in (302, 303)
+    page = client.get("/sjalvkontroll")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert csrf is not None
+    text = (DEFECT_DOSSIER / "riskanalys.yaml").read_text(encoding="utf-8")
+    first = client.post("/sjalvkontroll", data={"csrf_token": csrf[1], "text": text})
+    assert first.status_code == 200, first.text[:500]
+    second = client.post("/sjalvkontroll", data={"csrf_token": csrf[1], "text": text})
+    assert second.status_code == 429 and second.mimetype == "text/html"
+    assert second.headers["Retry-After"].isdigit() and 'lang="sv"' in second.text

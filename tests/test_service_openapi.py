@@ -27,8 +27,8 @@ PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas
 SPECIFIC: dict[tuple[str, str], set[int]] = {
     ("get", "/readyz"): {503},
     ("post", "/api/v1/auth/login"): {429},
-    ("post", "/api/v1/documents"): {404, 415},  # the unit; the content type
-    ("post", "/api/v1/checks"): {415},
+    ("post", "/api/v1/documents"): {404, 415, 429},  # the unit; the content type; the rate
+    ("post", "/api/v1/checks"): {415, 429},
     ("post", "/api/v1/decisions/{decision_id}/approve"): {409},
     ("post", "/api/v1/organisation"): {409},
     ("post", "/api/v1/users"): {409},

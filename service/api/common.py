@@ -42,7 +42,7 @@ PROBLEMS = {
     413: "begäran är för stor",
     415: "innehållstypen stöds inte",
     422: "ogiltig begäran eller ogiltigt dokument; errors anger fälten eller platsen",
-    429: "för många misslyckade inloggningar; se Retry-After",
+    429: "för många misslyckade inloggningar, självkontroller eller uppladdningar; se Retry-After",
     503: "databasen svarar inte",
 }
 PROBLEM_SCHEMA = {"$ref": "#/components/schemas/Problem"}
@@ -135,7 +135,6 @@ def findings_out(
         FindingOut.model_validate(fields)
         for fields in stored_findings.rows_fields(db(), rows, status, lang)
     ]
-
 
 
 def decision_out(d: Decision) -> DecisionOut:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from checks.dossier import single
 from checks.loading import InputError
 from checks.report import result_dict
-from service import access, store
+from service import access, ratelimit, store
 from service.api.common import (
     MEDIA_TYPES,
     SECURITY,
@@ -76,7 +76,7 @@ def _committee(query: UploadQuery | CheckQuery) -> str | None:
 
 @docs_bp.post(
     "/documents",
-    responses=responses(UploadJobOut, 401, 403, 404, 413, 415, 422, status=201),
+    responses=responses(UploadJobOut, 401, 403, 404, 413, 415, 422, 429, status=201),
     openapi_extensions=DOCUMENT_BODY,
 )
 def post_document(query: UploadQuery) -> Response:
@@ -87,6 +87,7 @@ def post_document(query: UploadQuery) -> Response:
     if unit is None:
         raise not_found("enheten")
     user = may("upload", unit.id, "enheten")
+    ratelimit.limit("upload", user.id)
     media = (request.mimetype or "").lower()
     if media not in MEDIA_TYPES:
         raise ApiError(
@@ -225,12 +226,13 @@ def get_run(path: RunPath, query: LangQuery) -> Response:
 
 @docs_bp.post(
     "/checks",
-    responses=responses(CheckReportOut, 401, 403, 413, 415, 422),
+    responses=responses(CheckReportOut, 401, 403, 413, 415, 422, 429),
     openapi_extensions=DOCUMENT_BODY,
 )
 def post_check(query: CheckQuery) -> Response:
     """Självkontroll: dokumentet kontrolleras och inget sparas."""
-    may("self_check")
+    user = may("self_check")
+    ratelimit.limit("check", user.id)
     media = (request.mimetype or "").lower()
     if media not in MEDIA_TYPES:
         raise ApiError(415, "Fel innehållstyp", f'"{media or "(ingen)"}" stöds inte')

@@ -16,7 +16,8 @@ from werkzeug.wrappers import Response
 from checks.catalogue import SEVERITY_RANK
 from checks.checker import CheckResult
 from checks.documents import DOCUMENT_NAMES, DOCUMENT_NAMES_EN
-from service import access
+from service import access, ratelimit
+from service.db import User
 from service.web.common import FormErrors, checker, current_user, db, login_required, page
 from service.web.i18n import current_lang
 from service.web.reading import (
@@ -47,10 +48,11 @@ KIND_LABELS = {
 SEVERITY_HEADINGS = {"fel": _l("Fel"), "varning": _l("Varningar"), "info": _l("Information")}
 
 
-def _may() -> None:
+def _may() -> User:
     user = current_user()
     assert user is not None
     access.require(db(), user, "self_check")
+    return user
 
 
 def _form(errors: FormErrors, values: dict[str, str] | None = None, status: int = 200) -> Response:
@@ -162,7 +164,7 @@ def _sources(files: list[FileStorage], text: str, errors: FormErrors) -> list[So
 @login_required
 def check() -> Response:
     """Read, check, show; nothing is stored."""
-    _may()
+    ratelimit.limit("check", _may().id)  # counted before any work: a 429 page past the limit
     form = request.form
     values = {
         "year": form.get("year", "")[:20],
