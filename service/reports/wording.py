@@ -11,11 +11,10 @@ from typing import Any
 from service.reports import wording_findings as wf
 from service.reports.fmt import long_date, number, percent, signed_tkr, tkr
 from service.reports.models import Section, Statement
-from service.reports.words import LISTED, REPORT_NAMES, Words
+from service.reports.words import AT, BRISTER, EN, LISTED, REPORT_NAMES, Words
 
 STAFF_RULES = ("P1", "P2", "P3", "P4", "P7")  # workplace meetings (APT) and the unions (MBL)
 PLANS = ("verksamhetsplan", "verksamhetsplaner")
-EN = ("", "")  # the English sentence does not use this form
 
 
 def sections(data: dict[str, Any], facts: dict[str, Any], lang: str, today: date) -> list[Section]:
@@ -150,7 +149,7 @@ def _commitments(w: Words, d: dict[str, Any], facts: dict[str, Any]) -> list[Sta
         out.append(
             Statement(
                 text=w(
-                    f"{w.n(len(vague))} åtaganden har ett resultat som är svårt att mäta.",
+                    f"{w.count(len(vague), AT, EN)} har ett resultat som är svårt att mäta.",
                     f"{w.n(len(vague))} commitments have a result that is hard to measure.",
                 ),
                 findings=vague,
@@ -191,7 +190,7 @@ def _fulfilment(w: Words, d: dict[str, Any], facts: dict[str, Any]) -> list[Stat
         out.append(
             Statement(
                 text=w(
-                    f"För {w.n(f.unclear)} åtaganden är bedömningen otydlig eller saknas.",
+                    f"För {w.count(f.unclear, AT, EN)} är bedömningen otydlig eller saknas.",
                     f"For {w.n(f.unclear)} commitments the assessment is unclear or missing.",
                 ),
                 findings=rules.get("F1", []),
@@ -201,7 +200,7 @@ def _fulfilment(w: Words, d: dict[str, Any], facts: dict[str, Any]) -> list[Stat
         out.append(
             Statement(
                 text=w(
-                    f"{w.n(f.not_assessed)} åtaganden i planerna bedöms inte alls i rapporterna. "
+                    f"{w.count(f.not_assessed, AT, EN)} i planerna bedöms inte alls i rapporterna. "
                     "Då vet nämnden inte hur det gick.",
                     f"{w.n(f.not_assessed)} commitments of the plans are not assessed in the "
                     "reports at all, so the committee does not know how they went.",
@@ -287,9 +286,9 @@ def _risks(w: Words, d: dict[str, Any]) -> list[Statement]:
     out = [
         Statement(
             text=w(
-                f"Enheterna har bedömt {w.n(d['risks_total'])} risker. {w.n(len(risks))} av dem "
-                f"är stora, med riskvärde {limit} eller mer. Riskvärdet är sannolikhet gånger "
-                "konsekvens, högst 16.",
+                f"Enheterna har bedömt {w.count(d['risks_total'], ('risk', 'risker'), EN)}. "
+                f"{w.n(len(risks))} av dem är stora, med riskvärde {limit} eller mer. Riskvärdet "
+                "är sannolikhet gånger konsekvens, högst 16.",
                 f"The units have assessed {w.n(d['risks_total'])} risks. {w.n(len(risks))} of "
                 f"them are large, with a risk value of {limit} or more. The risk value is "
                 "likelihood times consequence, at most 16.",
@@ -363,8 +362,8 @@ def _people(w: Words, d: dict[str, Any], facts: dict[str, Any]) -> list[Statemen
         out.append(
             Statement(
                 text=w(
-                    f"{w.n(len(staff))} brister gäller hur personalen och facket fått vara med "
-                    "(arbetsplatsträffar och förhandlingar).",
+                    f"{w.count(len(staff), BRISTER, EN)} gäller hur personalen och facket fått "
+                    "vara med (arbetsplatsträffar och förhandlingar).",
                     f"{w.n(len(staff))} shortcomings concern how staff and unions took part "
                     "(workplace meetings and negotiations).",
                 ),

@@ -7,7 +7,7 @@ from typing import Any
 
 from checks.documents import DOCUMENT_NAMES, DOCUMENT_NAMES_EN
 from service.reports.models import Statement
-from service.reports.words import LISTED, Words, plain_remedy
+from service.reports.words import BRISTER, EN, LISTED, OPEN, Words, plain_remedy
 
 
 def open_findings(w: Words, d: dict[str, Any], facts: dict[str, Any]) -> list[Statement]:
@@ -15,7 +15,7 @@ def open_findings(w: Words, d: dict[str, Any], facts: dict[str, Any]) -> list[St
     out = [
         Statement(
             text=w(
-                f"Styrkoll har hittat {w.n(c.total)} brister som inte är åtgärdade.",
+                f"Styrkoll har hittat {w.count(c.total, BRISTER, EN)} som inte är åtgärdade.",
                 f"Styrkoll has found {w.n(c.total)} shortcomings that are not dealt with.",
             ),
             findings=[*ids["fel"], *ids["varning"], *ids["info"]],
@@ -42,7 +42,8 @@ def open_findings(w: Words, d: dict[str, Any], facts: dict[str, Any]) -> list[St
         out.append(
             Statement(
                 text=w(
-                    f"{w.n(d['exceptions'])} brister har ett godkänt undantag och räknas inte här.",
+                    f"{w.count(d['exceptions'], BRISTER, EN)} har ett godkänt undantag och räknas "
+                    "inte här.",
                     f"{w.n(d['exceptions'])} shortcomings have an approved exception and are not "
                     "counted here.",
                 )
@@ -104,7 +105,7 @@ def changes(w: Words, d: dict[str, Any]) -> list[Statement]:
         out.append(
             Statement(
                 text=w(
-                    f"Förra året ({before.year}) fanns {w.n(before.total)} öppna brister. Nu är "
+                    f"Förra året ({before.year}) fanns {w.count(before.total, OPEN, EN)}. Nu är "
                     f"de {w.n(now.total)}.",
                     f"Last year ({before.year}) there were {w.n(before.total)} open "
                     f"shortcomings. Now there are {w.n(now.total)}.",
@@ -119,8 +120,8 @@ def changes(w: Words, d: dict[str, Any]) -> list[Statement]:
     out.append(
         Statement(
             text=w(
-                f"Sedan förra versionen av handlingarna har {w.n(len(gone))} brister försvunnit "
-                f"och {w.n(len(new))} nya tillkommit.",
+                f"Sedan förra versionen av handlingarna har {w.count(len(gone), BRISTER, EN)} "
+                f"försvunnit och {w.n(len(new))} nya tillkommit.",
                 f"Since the previous version of the documents {w.n(len(gone))} shortcomings "
                 f"have gone and {w.n(len(new))} new ones have appeared.",
             ),
@@ -132,8 +133,8 @@ def changes(w: Words, d: dict[str, Any]) -> list[Statement]:
         out.append(
             Statement(
                 text=w(
-                    f"{c.unit}, version {c.version} av {name}: {w.n(len(c.resolved))} brister "
-                    f"borta, {w.n(len(c.new))} nya.",
+                    f"{c.unit}, version {c.version} av {name}: "
+                    f"{w.count(len(c.resolved), BRISTER, EN)} borta, {w.n(len(c.new))} nya.",
                     f"{c.unit}, version {c.version} of {name}: {w.n(len(c.resolved))} "
                     f"shortcomings gone, {w.n(len(c.new))} new.",
                 ),

@@ -7,6 +7,10 @@ import re
 
 from service.reports.fmt import listing, number, share
 
+BRISTER = ("brist", "brister")
+OPEN = ("öppen brist", "öppna brister")
+AT = ("åtagande", "åtaganden")
+EN = ("", "")  # the form a Swedish-only count leaves English (the English sentence has its own)
 LISTED = 10  # names listed in a sentence before "and N more"
 REPORT_NAMES = {
     "tertialrapport_1": ("tertialrapport 1", "four-month report 1"),
