@@ -182,7 +182,7 @@ def test_a_document_over_the_time_budget_costs_one_worker(monkeypatch: pytest.Mo
     started = time.perf_counter()
     with pytest.raises(InputError) as refused:
         import_file(slow, "seg.pdf")
-    assert time.perf_counter() - started < 3
+    assert time.perf_counter() - started < 1 + 4  # the budget, and a machine shared with others
     assert refused.value.render() == (
         "seg.pdf: dokumentet kunde inte läsas inom 1 sekund; läsningen avbröts"
     )
@@ -192,7 +192,7 @@ def test_a_document_over_the_time_budget_costs_one_worker(monkeypatch: pytest.Mo
     again = time.perf_counter()
     with pytest.raises(InputError):  # asked again at once: refused without reading
         import_file(slow, "seg.pdf")
-    assert time.perf_counter() - again < 0.5
+    assert time.perf_counter() - again < 1  # less than the budget: not read again
     with pytest.raises(InputError) as content:
         import_file(unrecognised, "nästa.docx")  # read by another worker
     assert content.value.limit is None  # refused for its content, not for a budget
