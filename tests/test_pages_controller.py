@@ -331,6 +331,40 @@ def test_nobody_decides_their_own_request(service_app: Flask) -> None:
         assert session.get(Decision, decision).state == "requested"
 
 
+def test_accounts_of_one_person_do_not_decide_for_each_other(service_app: Flask) -> None:
+    """Four eyes count an account and the admin who made it as one person: a controller made by
+    the admin who also made the unit's account neither approves nor rejects its request."""
+    from service.auth import hash_password
+    from service.demo import DEMO_PASSWORD
+
+    with session_of(service_app) as session:
+        admin = user_named(session, "admin")
+        own = session.execute(select(OrgUnit.id).where(OrgUnit.name == OWN)).scalar_one()
+        office = user_named(session, "controller").org_unit_id
+        for name, role, unit in (("enhet9", "enhet", own), ("controller9", "controller", office)):
+            session.add(
+                User(
+                    username=name,
+                    password_hash=hash_password(DEMO_PASSWORD),
+                    role=role,
+                    org_unit_id=unit,
+                    created_by=admin.id,
+                )
+            )
+        session.commit()
+    decision, _finding = ask_exception(service_app, "enhet9")
+    client = client_for(service_app, "controller9")
+    page = html(client.get("/undantag"))
+    assert "Kontot som begärde undantaget räknas som samma person som ditt" in page
+    assert f'action="/undantag/{decision}/godkann"' not in page
+    token = csrf_of_page(page)
+    for verb in ("godkann", "avsla"):
+        response = client.post(f"/undantag/{decision}/{verb}", data={"csrf_token": token})
+        assert response.status_code == 403 and "fyra ögon" in html(response)
+    other = html(client_for(service_app, "controller2").get("/undantag"))
+    assert f'action="/undantag/{decision}/godkann"' in other
+
+
 def test_a_rejection_needs_a_reason_and_leaves_the_finding_active(service_app: Flask) -> None:
     decision, finding = ask_exception(service_app, "enhet")
     client = client_for(service_app, "controller2")

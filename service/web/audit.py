@@ -37,8 +37,11 @@ BROKEN = re.compile(r"^post (\d+):")
 FIELDS = ("user", "unit", "action", "from", "to")
 ACTION_LABELS = {
     "login": _l("Inloggning"),
+    "login_failed": _l("Misslyckad inloggning"),
     "logout": _l("Utloggning"),
+    "refused": _l("Nekad åtgärd"),
     "token_created": _l("API-token skapad"),
+    "token_revoked": _l("API-token återkallad"),
     "upload": _l("Uppladdning"),
     "check_run": _l("Kontroll"),
     "decision_recorded": _l("Svar registrerat"),
@@ -48,6 +51,8 @@ ACTION_LABELS = {
     "unit_created": _l("Enhet skapad"),
     "user_created": _l("Användare skapad"),
     "role_changed": _l("Roll ändrad"),
+    "user_deactivated": _l("Användare inaktiverad"),
+    "user_reactivated": _l("Användare aktiverad igen"),
 }
 try:
     LOCAL: ZoneInfo | None = ZoneInfo("Europe/Stockholm")

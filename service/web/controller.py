@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 from service import access, decisions
 from service import findings as stored
 from service.db import Decision, DocumentSeries, DocumentVersion, FindingRow, User
-from service.errors import ApiError, forbidden, not_found
+from service.errors import ApiError, not_found
 from service.web.common import FormErrors, checker, db, login_required, page
 from service.web.findings import (
     SEVERITY_LABELS,
@@ -232,13 +232,13 @@ class Request:
     series: DocumentSeries
     requested_by: str
     finding: stored.StoredFinding | None
-    own: bool
+    own: bool  # asked by the user
+    same_person: bool  # asked by an account four eyes count as the user's (access.same_person)
 
 
 def _approver() -> tuple[User, set[int] | None]:
     user = the_user()
-    if access.reach("approve_exception", user.role) is None:  # the role may never: 403
-        raise forbidden(access.REFUSALS["approve_exception"])
+    access.require_role(user, "approve_exception")  # the role may never: 403
     return user, access.units(db(), user, "approve_exception")
 
 
@@ -246,7 +246,7 @@ def _requests(user: User, units: set[int] | None, number: int) -> tuple[int, lis
     """One page of the requested exceptions in these units, oldest first, with their current
     findings: four statements, whatever the number."""
     stmt = (
-        select(Decision, DocumentSeries, User.username)
+        select(Decision, DocumentSeries, User)
         .join(DocumentSeries, DocumentSeries.id == Decision.series_id)
         .join(User, User.id == Decision.requested_by)
         .where(Decision.state == "requested", Decision.kind.in_(decisions.EXCEPTION_KINDS))
@@ -286,11 +286,12 @@ def _requests(user: User, units: set[int] | None, number: int) -> tuple[int, lis
         Request(
             d,
             s,
-            name,
+            asker.username,
             found.get(ids.get((d.series_id, d.fingerprint), 0)),
             d.requested_by == user.id,
+            access.same_person(asker, user),
         )
-        for d, s, name in rows
+        for d, s, asker in rows
     ]
 
 
@@ -375,7 +376,8 @@ def reject(decision_id: int) -> Response:
     reason = request.form.get("reason", "")
     field = f"reason-{decision.id}"
     errors = FormErrors()
-    if decision.requested_by != user.id:  # one's own: the four-eyes refusal comes first
+    asker = db().get(User, decision.requested_by)
+    if asker is not None and not access.same_person(asker, user):  # else four eyes refuse
         if not reason.strip():
             errors.add(field, _("Skriv varför undantaget avslås"))
         elif len(reason.strip()) > decisions.MAX_REASON:
