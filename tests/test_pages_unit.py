@@ -14,10 +14,10 @@ from html import unescape
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from service.db import Decision, DocumentVersion, FindingRow, OrgUnit
+from service.db import AuditEntry, Decision, DocumentVersion, FindingRow, OrgUnit
 from service.web.scenarios import scenarios_for
 from tests.conftest import DEFECT_DOSSIER
 from tests.test_pages_base import csrf_of, field_error, html, log_in, summary_links
@@ -86,6 +86,21 @@ def error_page(response: TestResponse) -> str:
     switch's way back to the address asked for."""
     page = re.sub(r"<code>[0-9a-f]{32}</code>", "", html(response))
     return re.sub(r'next=[^"]*"', 'next="', page)
+
+
+def stored(app: Flask) -> dict[str, int]:
+    """What a refused request must not add: every table but the audit trail's, where the service
+    records each refusal (403)."""
+    found = counts(app)
+    found.pop("audit_entry")
+    return found
+
+
+def refusals(app: Flask) -> int:
+    with app.extensions["styrkoll_sessions"]() as session:
+        return session.execute(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "refused")
+        ).scalar_one()
 
 
 def logged_in(app: Flask, username: str) -> FlaskClient:
@@ -346,7 +361,7 @@ def test_an_upload_too_large_is_an_error_on_the_file_field(service_app: Flask) -
 def test_only_the_unit_uploads(service_app: Flask, username: str) -> None:
     client = logged_in(service_app, username)
     unit_id = ids(service_app)[OWN]
-    before = counts(service_app)
+    before, refused = stored(service_app), refusals(service_app)
     assert client.get(f"/enheter/{unit_id}/ladda-upp").status_code == 403
     token = csrf_of(client.get("/"))
     import io
@@ -357,21 +372,21 @@ def test_only_the_unit_uploads(service_app: Flask, username: str) -> None:
         content_type="multipart/form-data",
     )
     assert response.status_code == 403 and "Du har inte behörighet" in html(response)
-    assert counts(service_app) == before
+    assert stored(service_app) == before and refusals(service_app) == refused + 2
 
 
 def test_an_upload_without_its_token_is_refused(service_app: Flask) -> None:
     import io
 
     client = logged_in(service_app, "enhet")
-    before = counts(service_app)
+    before = stored(service_app)
     response = client.post(
         f"/enheter/{ids(service_app)[OWN]}/ladda-upp",
         data={"csrf_token": "forged", "dokument": (io.BytesIO(PLAN_2013.encode()), "p.yaml")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 403 and "Formuläret hade gått ut" in html(response)
-    assert counts(service_app) == before
+    assert stored(service_app) == before
 
 
 def test_the_original_downloads_byte_for_byte(service_app: Flask) -> None:
@@ -552,22 +567,22 @@ def _error_of(page: str, field: str, tag: str) -> str:
 def test_only_the_unit_responds(service_app: Flask, username: str) -> None:
     client = logged_in(service_app, username)
     found = finding_id(service_app, versions(service_app)[("riskanalys", 1)], "R3")
-    before = counts(service_app)
+    before, refused = stored(service_app), refusals(service_app)
     response = respond(client, found, response_kind="comment", response_text="Inte min sak")
     assert response.status_code == 403
-    assert counts(service_app) == before
+    assert stored(service_app) == before and refusals(service_app) == refused + 1
 
 
 def test_a_response_without_its_token_is_refused(service_app: Flask) -> None:
     client = logged_in(service_app, "enhet")
     found = finding_id(service_app, versions(service_app)[("riskanalys", 1)], "R3")
-    before = counts(service_app)
+    before = stored(service_app)
     response = client.post(
         f"/fynd/{found}/svar",
         data={"response_kind": "comment", "response_text": "Utan token"},
     )
     assert response.status_code == 403 and "Formuläret hade gått ut" in html(response)
-    assert counts(service_app) == before
+    assert stored(service_app) == before
 
 
 def test_a_huge_text_is_a_page_not_a_crash(service_app: Flask) -> None:
@@ -732,3 +747,21 @@ def test_the_decisions_say_who_asked_approved_and_rejected_and_when(service_app:
     assert "enhet Inte tillämplig" in table
     assert "Avslaget controller," in table and ": Regeln gäller enheten." in table
     assert "Ditt svar är sparat." not in text
+
+
+def test_a_queued_upload_shows_its_version_until_the_check_is_done(
+    service_app: Flask, database_url: str
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the job queue is PostgreSQL's (STYRKOLL_JOBS=queue)")
+    service_app.config["JOBS"] = "queue"
+    client = logged_in(service_app, "enhet")
+    response = upload(client, ids(service_app)[OWN], "plan-2013.yaml", PLAN_2013.encode())
+    assert response.status_code == 303
+    page = html(client.get(response.headers["Location"]))
+    assert "<h1>Verksamhetsplan 2013, version 1</h1>" in page
+    assert "Versionen är sparad och kontrolleras nu." in text_of(page)
+    assert "Sammanfattning" not in page
+    unit_page = text_of(html(client.get(f"/enheter/{ids(service_app)[OWN]}")))
+    assert "Version 1 aktuell plan-2013.yaml" in unit_page
+    assert "Kontrolleras" in unit_page
