@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from html import unescape
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -765,3 +766,74 @@ def test_a_queued_upload_shows_its_version_until_the_check_is_done(
     unit_page = text_of(html(client.get(f"/enheter/{ids(service_app)[OWN]}")))
     assert "Version 1 aktuell plan-2013.yaml" in unit_page
     assert "Kontrolleras" in unit_page
+
+
+# An ILS-webb export of our own, as text: the unit's plan for 2014, one commitment without an
+# expected result (C1) whose line the finding page shows from the original.
+EXPORT_2014 = """\
+Verksamhetsplan Administrativa avdelningen
+Inledning
+Avdelningen stöder förvaltningens enheter. Verksamhetsplanen har behandlats på \
+arbetsplatsträff den 7 november 2013.
+KF:s INRIKTNINGSMÅL 1:
+1. En stad där det är lätt att göra rätt
+KF:s MÅL FÖR VERKSAMHETSOMRÅDET:
+1.1 Stadens handlingar hålls ordnade
+KF:s indikatorer Årsmål KF:s årsmål Periodicitet
+Andel handlingar som diarieförs inom två dagar 95 % 90 % År
+NÄMNDMÅL:
+Diariet är sökbart och aktuellt
+ÅTAGANDE:
+Vi diarieför inkommande post samma dag
+Arbetssätt
+Registratorn går igenom posten varje förmiddag.
+Enhetens aktiviteter Startdatum Slutdatum
+Genomgång av diarieplanen 2014-02-03 2014-05-30
+"""
+
+
+def upload_export(client: FlaskClient, app: Flask, name: str, raw: bytes) -> int:
+    """The export uploaded for 2014; the id of its C1 finding."""
+    response = upload(
+        client,
+        ids(app)[OWN],
+        name,
+        raw,
+        year="2014",
+        committee="Hägersten-Liljeholmens stadsdelsnämnd",
+    )
+    assert response.status_code == 303, html(response)[:3000]
+    version_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    return finding_id(app, version_id, "C1")
+
+
+def test_a_text_exports_finding_shows_the_exports_own_lines(service_app: Flask) -> None:
+    client = logged_in(service_app, "enhet")
+    found = upload_export(client, service_app, "plan-2014.txt", EXPORT_2014.encode("cp1252"))
+    page = html(client.get(f"/fynd/{found}"))
+    with service_app.extensions["styrkoll_sessions"]() as session:
+        row = session.get(FindingRow, found)
+        assert row is not None and row.line is not None
+        line = row.line
+    lines = EXPORT_2014.splitlines()
+    marked = re.search(r"<mark>(.*?)</mark>", page)
+    assert marked and unescape(marked.group(1)) == lines[line - 1]
+    assert "Vi diarieför inkommande post samma dag" in text_of(page)  # decoded as Windows-1252
+    assert "Originalet är en" not in page
+
+
+def test_a_pdfs_finding_says_the_original_is_a_pdf_and_links_to_it(
+    service_app: Flask, tmp_path: Path
+) -> None:
+    from tests.test_import import write_pdf
+
+    client = logged_in(service_app, "enhet")
+    pdf = write_pdf(EXPORT_2014, tmp_path / "plan-2014.pdf")
+    found = upload_export(client, service_app, "plan-2014.pdf", pdf.read_bytes())
+    page = html(client.get(f"/fynd/{found}"))
+    text = text_of(page)
+    assert "Originalet är en PDF-fil. Raden avser texten som kontrollen läste ur filen." in text
+    link = re.search(r'<a href="(/versioner/\d+/original)">Ladda ned originalet</a>', page)
+    assert link, page
+    assert client.get(link.group(1)).data == pdf.read_bytes()
+    assert "<mark>" not in page
