@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException, NotFound
 
 from checks.checker import Checker
+from checks.engine import EngineError
 from checks.loading import error_text
 from service.api import ApiApp, Problem, register
 from service.errors import ApiError
@@ -261,6 +262,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             "databasen svarar inte; försök igen om en stund",
             headers=headers,
         ).response(g.get("request_id", ""))
+
+    @app.errorhandler(EngineError)
+    def _not_judged(exc: EngineError) -> Response:
+        """The engine gave no trustworthy result (too many facts, its time ran out, it failed):
+        the document could not be checked, which is said, never passed over; nothing is kept
+        (the request's transaction is rolled back)."""
+        LOG.warning(
+            json.dumps({"request_id": g.get("request_id"), "error": "engine", "detail": str(exc)})
+        )
+        detail = f"dokumentet kunde inte kontrolleras: {exc.message_sv}"
+        if is_page_request():
+            return html_error(422, detail, None, g.get("request_id", ""))
+        return ApiError(422, "Kunde inte kontrolleras", detail).response(g.get("request_id", ""))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:  # a bug of ours: logged, never shown

@@ -15,7 +15,7 @@ from checks.checker import Checker
 from service.app import create_app
 from service.filenames import content_disposition, safe_filename
 from tests.conftest import DEFECT_DOSSIER
-from tests.test_service import YAML, bearer, tokens, unit_id
+from tests.test_service import YAML, bearer, counts, tokens, unit_id
 
 HUGE = (2**31, 2**63, 10**30)
 
@@ -242,3 +242,49 @@ def test_the_self_check_page_counts_against_the_same_limit(service_app: Flask) -
     second = client.post("/sjalvkontroll", data={"csrf_token": csrf[1], "text": text})
     assert second.status_code == 429 and second.mimetype == "text/html"
     assert second.headers["Retry-After"].isdigit() and 'lang="sv"' in second.text
+
+
+def test_a_dossier_the_engine_cannot_judge_is_a_422_and_nothing_is_kept(
+    service_app: Flask, tmp_path: Any
+) -> None:
+    """More facts than the engine takes in one check: the engine refuses, the answer says the
+    document could not be checked (422, Swedish), never a 500 and never a pass; an upload keeps
+    nothing."""
+    from checks import engine
+
+    in_process = Checker(isolated=False)  # the engine's limit is read where the engine runs
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": service_app.config["DATABASE_URL"],
+            "CHECKER": in_process,
+            "INSTANCE_PATH": str(tmp_path),
+        }
+    )
+    token = tokens(app)["enhet"]
+    client = app.test_client()
+    text = (DEFECT_DOSSIER / "verksamhetsplan.yaml").read_bytes()
+    headers = {**bearer(token), "Content-Type": YAML}
+    unit = unit_id(app, "Administrativa avdelningen")
+    before = counts(app)
+    limit, engine.MAX_FACTS = engine.MAX_FACTS, 10
+    try:
+        checked = client.post("/api/v1/checks", data=text, headers=headers)
+        uploaded = client.post(
+            "/api/v1/documents",
+            query_string={"unit": unit, "filename": "verksamhetsplan.yaml"},
+            data=text,
+            headers=headers,
+        )
+    finally:
+        engine.MAX_FACTS = limit
+    for response in (checked, uploaded):
+        assert response.status_code == 422, response.json
+        assert "kunde inte kontrolleras" in response.json["detail"]  # type: ignore[index]
+        assert "för många fakta" in response.json["detail"]  # type: ignore[index]
+    after = counts(app)
+    app.extensions["styrkoll_engine"].dispose()
+    in_process.close()
+    assert {k: v for k, v in after.items() if k != "audit_entry"} == {
+        k: v for k, v in before.items() if k != "audit_entry"
+    }
