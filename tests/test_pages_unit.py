@@ -7,6 +7,7 @@ absent and what is not one's own, refusals tied to their fields and storing noth
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, timedelta
 from html import unescape
@@ -111,7 +112,6 @@ def logged_in(app: Flask, username: str) -> FlaskClient:
 
 
 def upload(client: FlaskClient, unit_id: int, name: str, raw: bytes, **fields: str) -> TestResponse:
-    import io
 
     token = csrf_of(client.get(f"/enheter/{unit_id}/ladda-upp"))
     data: dict[str, object] = {"csrf_token": token, **fields}
@@ -351,11 +351,23 @@ def test_a_refused_upload_stores_nothing_and_says_which_field_to_fix(
 def test_an_upload_too_large_is_an_error_on_the_file_field(service_app: Flask) -> None:
     service_app.config["MAX_CONTENT_LENGTH"] = 50_000
     client = logged_in(service_app, "enhet")
-    before = counts(service_app)
+    before, before_stored = counts(service_app), stored(service_app)
     response = upload(client, ids(service_app)[OWN], "plan.yaml", b"x: 1\n" * 20_000)
     assert response.status_code == 413
     assert "Filen är för stor" in field_error(html(response), "dokument")
     assert counts(service_app) == before
+    # one who may not upload there gets the page their role gets, never a crash
+    for username, status in (("controller", 403), ("enhet2", 404)):
+        other = logged_in(service_app, username)
+        token = csrf_of(other.get("/"))
+        refused = other.post(
+            f"/enheter/{ids(service_app)[OWN]}/ladda-upp",
+            data={"csrf_token": token, "dokument": (io.BytesIO(b"x: 1\n" * 20_000), "p.yaml")},
+            content_type="multipart/form-data",
+        )
+        assert refused.status_code == status and refused.mimetype == "text/html"
+        assert "Filen är för stor" not in html(refused)
+    assert stored(service_app) == before_stored
 
 
 @pytest.mark.parametrize("username", ["controller", "revisor", "admin"])
@@ -365,7 +377,6 @@ def test_only_the_unit_uploads(service_app: Flask, username: str) -> None:
     before, refused = stored(service_app), refusals(service_app)
     assert client.get(f"/enheter/{unit_id}/ladda-upp").status_code == 403
     token = csrf_of(client.get("/"))
-    import io
 
     response = client.post(
         f"/enheter/{unit_id}/ladda-upp",
@@ -377,7 +388,6 @@ def test_only_the_unit_uploads(service_app: Flask, username: str) -> None:
 
 
 def test_an_upload_without_its_token_is_refused(service_app: Flask) -> None:
-    import io
 
     client = logged_in(service_app, "enhet")
     before = stored(service_app)

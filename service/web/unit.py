@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
-from flask import Blueprint, current_app, redirect, request, send_file, url_for
+from flask import Blueprint, current_app, g, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
@@ -25,8 +25,10 @@ from checks.loading import InputError
 from service import access, store
 from service import findings as stored_findings
 from service.db import CheckRun, DocumentSeries, DocumentVersion, OrgUnit, User
+from service.errors import ApiError
 from service.findings import StoredFinding
 from service.web.common import FormErrors, checker, current_user, db, login_required, page
+from service.web.errors import html_error
 from service.web.i18n import current_lang
 from service.web.reading import FORMATS, file_name, worded
 from service.web.versions import (
@@ -190,7 +192,10 @@ def too_large(_exc: RequestEntityTooLarge) -> Response:
     unit_id = int((request.view_args or {}).get("unit_id", 0))
     if current_user() is None:
         return redirect(url_for("pages_auth.login_form"), 303)
-    found = _may_upload(unit_id)
+    try:
+        found = _may_upload(unit_id)
+    except ApiError as exc:  # not theirs (404) or not their role's (403): as any page says it
+        return html_error(exc.status, exc.detail, exc.headers, g.get("request_id", ""))
     errors = FormErrors()
     limit = _megabytes(int(request.max_content_length or 0))
     errors.add(
