@@ -173,6 +173,20 @@ def test_decisions_carry_who_asked_and_who_approved(service_app: Flask) -> None:
     )
 
 
+def test_control_characters_in_a_decision_do_not_break_the_workbook(service_app: Flask) -> None:
+    target = all_findings(service_app, "enhet", "year=2012")[0]
+    made = service_app.test_client().post(
+        f"/api/v1/findings/{target['id']}/decisions",
+        json={"kind": "comment", "text": "Vi rättar\x0b det\x01 snart."},
+        headers=bearer(tokens(service_app)["enhet"]),
+    )
+    assert made.status_code == 201, made.json
+    book = sheets(get(service_app, "revisor", "/api/v1/exports/decisions.xlsx").data)
+    assert [r["Text"] for r in book[ADMIN_UNIT]] == ["Vi rättar det snart."]
+    table = read_csv(get(service_app, "revisor", "/api/v1/exports/decisions.csv").data)
+    assert [r["Text"] for r in table] == ["Vi rättar\x0b det\x01 snart."]  # CSV keeps the text
+
+
 def test_bad_filters_get_a_swedish_problem(service_app: Flask) -> None:
     client = service_app.test_client()
     enhet = bearer(tokens(service_app)["enhet"])

@@ -89,9 +89,9 @@ def _by_severity(
     if len(drawn) > BARS:  # the most first; the table keeps them all
         drawn = sorted(drawn, key=lambda item: -item[1].total)[:BARS]
         alt += (
-            f" Diagrammet visar de {BARS} med flest; tabellen visar alla {len(items)}."
+            f" Diagrammet och tabellen visar de {BARS} med flest av {len(items)}."
             if sv
-            else f" The chart shows the {BARS} with the most; the table shows all {len(items)}."
+            else f" The chart and the table show the {BARS} with the most of {len(items)}."
         )
     svg = hbar(
         key,
@@ -107,9 +107,8 @@ def _by_severity(
         *names,
         "Totalt" if sv else "Total",
     ]
-    return Chart(
-        key=key, title=title, alt=alt, columns=columns, rows=_severity_rows(items, s.lang), svg=svg
-    )
+    rows = _severity_rows(drawn, s.lang)
+    return Chart(key=key, title=title, alt=alt, columns=columns, rows=rows, svg=svg)
 
 
 def _years(s: CommitteeSummary) -> Chart:
@@ -156,18 +155,27 @@ def _versions(s: CommitteeSummary) -> Chart:
 def _budget(s: CommitteeSummary) -> Chart:
     sv = s.lang == "sv"
     title = "Avvikelse från budget per enhet" if sv else "Budget deviation by unit"
+    budgets = s.budgets
+    if len(budgets) > BARS:  # the largest deviations, either way
+        budgets = sorted(budgets, key=lambda b: -abs(b.deviation_pct))[:BARS]
     texts = [
         f"{signed_tkr(b.deviation_tkr, s.lang)} ({percent(b.deviation_pct, s.lang, 1)})"
-        for b in s.budgets
+        for b in budgets
     ]
-    parts = [f"{b.unit} {t}" for b, t in zip(s.budgets, texts, strict=True)]
+    parts = [f"{b.unit} {t}" for b, t in zip(budgets, texts, strict=True)]
     alt = f"{title}: " + ("; ".join(parts) if parts else ("inga belopp" if sv else "no amounts"))
+    if len(s.budgets) > BARS:
+        alt += (
+            f". De {BARS} största avvikelserna av {len(s.budgets)} enheters visas"
+            if sv
+            else f". The {BARS} largest deviations of {len(s.budgets)} units are shown"
+        )
     svg = diverging(
         "budget",
         title,
         alt + ".",
-        [b.unit for b in s.budgets],
-        [b.deviation_pct for b in s.budgets],
+        [b.unit for b in budgets],
+        [b.deviation_pct for b in budgets],
         texts,
         s.lang,
     )
@@ -185,7 +193,7 @@ def _budget(s: CommitteeSummary) -> Chart:
             percent(b.deviation_pct, s.lang, 1),
             b.source,
         ]
-        for b in s.budgets
+        for b in budgets
     ]
     return Chart(key="budget", title=title, alt=alt + ".", columns=columns, rows=rows, svg=svg)
 

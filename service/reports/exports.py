@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from pydantic import Field
@@ -178,9 +179,9 @@ def xlsx(table: Table, title: str, description: str, empty_sheet: str) -> bytes:
     """The table as an Excel workbook: a sheet per group in first-seen order, each with the
     header bold and frozen, an auto filter over its rows, and dates as dates."""
     wb = Workbook(write_only=True)
-    wb.properties.title = title
+    wb.properties.title = _xml_text(title)
     wb.properties.creator = "Styrkoll"
-    wb.properties.description = description
+    wb.properties.description = _xml_text(description)
     groups: dict[str, list[list[Any]]] = {}
     for row, group in zip(table.rows, table.sheets, strict=True):
         groups.setdefault(group, []).append(row)
@@ -191,14 +192,14 @@ def xlsx(table: Table, title: str, description: str, empty_sheet: str) -> bytes:
     last = get_column_letter(len(headers))
     bold = Font(bold=True)
     for group, rows in groups.items():
-        ws = wb.create_sheet(sheet_name(group, taken))
+        ws = wb.create_sheet(sheet_name(_xml_text(group), taken))
         ws.freeze_panes = "A2"
         for i, column in enumerate(table.columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = column.width
         ws.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
         header = []
         for text in headers:
-            cell = WriteOnlyCell(ws, value=text)
+            cell = WriteOnlyCell(ws, value=_xml_text(text))
             cell.font = bold
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             header.append(cell)
@@ -210,6 +211,12 @@ def xlsx(table: Table, title: str, description: str, empty_sheet: str) -> bytes:
     return out.getvalue()
 
 
+def _xml_text(text: str) -> str:
+    """Text as a workbook can hold it: without the control characters XML forbids (a decision's
+    text, a unit's name or a filter may hold them; openpyxl and lxml refuse them)."""
+    return str(ILLEGAL_CHARACTERS_RE.sub("", text))
+
+
 def _cell(ws: Any, value: Any) -> Any:
     if isinstance(value, datetime):
         cell = WriteOnlyCell(ws, value=value)
@@ -219,6 +226,8 @@ def _cell(ws: Any, value: Any) -> Any:
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = DATE_FORMAT
         return cell
+    if isinstance(value, str):
+        return _xml_text(value)
     return value
 
 

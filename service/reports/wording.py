@@ -247,7 +247,23 @@ def _budgets(w: Words, d: dict[str, Any]) -> list[Statement]:
             findings=[i for b in budgets for i in b.findings],
         )
     ]
-    shown = [b for b in budgets if not b.within] if len(budgets) > LISTED else budgets
+    shown = budgets
+    if len(budgets) > LISTED:  # the largest overruns, and how many more there are
+        over = sorted((b for b in budgets if not b.within), key=lambda b: -b.deviation_pct)
+        shown = over[:LISTED]
+        if len(over) > LISTED:
+            rest = over[LISTED:]
+            out.append(
+                Statement(
+                    text=w(
+                        f"De {LISTED} största överskridandena står nedan; ytterligare "
+                        f"{w.count(len(rest), ('enhet', 'enheter'), EN)} har gått över budget.",
+                        f"The {LISTED} largest overruns follow; {w.n(len(rest))} more units have "
+                        "gone over budget.",
+                    ),
+                    findings=[i for b in rest for i in b.findings],
+                )
+            )
     for b in shown:
         dev, pct = signed_tkr(b.deviation_tkr, w.lang), percent(b.deviation_pct, w.lang, 1)
         if b.outcome_tkr is not None:
