@@ -177,7 +177,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         g.started = time.perf_counter()
         # an id no table can hold names nothing (and would overflow the database's integer)
         if any(
-            isinstance(v, int) and not 0 <= v <= MAX_ID for v in (request.view_args or {}).values()
+            isinstance(v, int) and not 1 <= v <= MAX_ID for v in (request.view_args or {}).values()
         ):
             raise NotFound()
         g.db = factory()
@@ -232,13 +232,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             429: "För många försök",
         }
         status = exc.code or 500
+        # the methods a 405 allows (RFC 9110: Allow is required), as werkzeug's own answer has
+        allow = {k: v for k, v in exc.get_headers() if k == "Allow"}
         if is_page_request():
-            return html_error(status, request_id=g.get("request_id", ""))
+            return html_error(status, "", allow, g.get("request_id", ""))
         detail = {
             413: f"högst {app.config['MAX_CONTENT_LENGTH']} byte per begäran",
             404: "adressen finns inte",
         }.get(status, "")
-        return ApiError(status, titles.get(status, "Fel"), detail).response(g.get("request_id", ""))
+        return ApiError(status, titles.get(status, "Fel"), detail, headers=allow).response(
+            g.get("request_id", "")
+        )
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
