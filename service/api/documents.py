@@ -66,7 +66,11 @@ DOCUMENT_BODY = {
 }
 ORIGINAL = {
     "description": "originalet, byte för byte som det laddades upp",
-    "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in MEDIA_TYPES},
+    # a JSON original is a JSON document (any value, as it was sent); the others are bytes
+    "content": {
+        m: {"schema": {} if m == "application/json" else {"type": "string", "format": "binary"}}
+        for m in MEDIA_TYPES
+    },
 }
 
 
