@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from service import access
 from service.api.common import SECURITY, checker, db, ok, responses
+from service.api.schemas import Id
 from service.auth import require_user
 from service.errors import ApiError
 from service.findings import Filters, findings_by_id
@@ -57,7 +58,7 @@ CSV = _binary("text/csv", "CSV: UTF-8 med BOM, semikolon mellan fälten")
 
 
 class SummaryQuery(BaseModel):
-    committee: int = Field(description="nämndens id (organisationsenhet på nivån nämnd)")
+    committee: Id = Field(description="nämndens id (organisationsenhet på nivån nämnd)")
     year: int = Field(ge=1990, le=2100, description="året som sammanfattas")
     lang: Lang = Field(default="sv", description="språk: sv eller en")
 
@@ -69,7 +70,7 @@ class ChartQuery(SummaryQuery):
 
 
 class ControlQuery(BaseModel):
-    administration: int = Field(description="förvaltningens id (nivån förvaltning)")
+    administration: Id = Field(description="förvaltningens id (nivån förvaltning)")
     year: int = Field(ge=1990, le=2100)
     lang: Lang = "sv"
 
@@ -77,8 +78,8 @@ class ControlQuery(BaseModel):
 class ExportQuery(BaseModel):
     """The findings list's filters (GET /api/v1/findings), without paging."""
 
-    unit: int | None = None
-    year: int | None = None
+    unit: Id | None = None
+    year: int | None = Field(default=None, ge=1990, le=2100)
     kind: str | None = None
     severity: Severity | None = None
     rule: str | None = Field(default=None, max_length=8)
