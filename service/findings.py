@@ -12,7 +12,7 @@ keeps it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -70,6 +70,7 @@ class Filters:
     severity: str | None = None
     rule: str | None = None
     status: str | None = None
+    area: str | None = None  # a rule area: the rule id's letter (checks.catalogue.Rule.area)
 
 
 S = TypeVar("S", bound=Select[Any])
@@ -138,21 +139,46 @@ def _placed() -> Select[FindingRow, str, str, int, int, int, str, int]:
     )
 
 
-def _current() -> Select[int]:
-    """The ids of the current findings: those of the latest run of every series' newest
-    version, read from the series and the version's pointer (no grouping of whole tables)."""
+# each series' newest version: the join every "current" read starts from
+NEWEST_VERSION = and_(
+    DocumentVersion.series_id == DocumentSeries.id,
+    DocumentVersion.version == DocumentSeries.last_version,
+)
+
+
+def current_findings(*columns: Any) -> Select[Any]:
+    """`columns` of the current findings: those of the latest run of every series' newest
+    version, read from the series and the version's pointer (no grouping of whole tables);
+    the series, the version and the finding are joined for filters and order."""
     return (
-        select(FindingRow.id)
+        select(*columns)
         .select_from(DocumentSeries)
-        .join(
-            DocumentVersion,
-            and_(
-                DocumentVersion.series_id == DocumentSeries.id,
-                DocumentVersion.version == DocumentSeries.last_version,
-            ),
-        )
+        .join(DocumentVersion, NEWEST_VERSION)
         .join(FindingRow, FindingRow.run_id == DocumentVersion.latest_run_id)
     )
+
+
+def current_by_fingerprint(
+    session: Session, pairs: set[tuple[int, str]]
+) -> dict[tuple[int, str], FindingRow]:
+    """The current finding of each (series, fingerprint), where there is one: one statement."""
+    out: dict[tuple[int, str], FindingRow] = {}
+    if not pairs:
+        return out
+    for row, series in session.execute(
+        current_findings(FindingRow, DocumentSeries.id).where(
+            DocumentSeries.id.in_(sorted({s for s, _ in pairs})),
+            FindingRow.fingerprint.in_(sorted({fp for _, fp in pairs})),
+        )
+    ).all():
+        if (series, row.fingerprint) in pairs:
+            out[(series, row.fingerprint)] = row
+    return out
+
+
+def _current() -> Select[Any]:
+    """The ids of the current findings."""
+    return current_findings(FindingRow.id)
 
 
 def of_series(stmt: S, unit: int | None, year: int | None, kind: str | None) -> S:
@@ -167,9 +193,9 @@ def of_series(stmt: S, unit: int | None, year: int | None, kind: str | None) -> 
 
 
 def _counted_from_runs(filters: Filters) -> bool:
-    """Whether the total can be summed from the runs' severity counts (no rule or status
+    """Whether the total can be summed from the runs' severity counts (no rule, status or area
     filter: those need the findings themselves)."""
-    return filters.rule is None and filters.status is None
+    return filters.rule is None and filters.status is None and filters.area is None
 
 
 def _narrowed(stmt: S, filters: Filters) -> S:
@@ -194,13 +220,7 @@ def _total_from_runs(session: Session, filters: Filters) -> int:
     stmt = (
         select(func.coalesce(func.sum(counted), 0))
         .select_from(DocumentSeries)
-        .join(
-            DocumentVersion,
-            and_(
-                DocumentVersion.series_id == DocumentSeries.id,
-                DocumentVersion.version == DocumentSeries.last_version,
-            ),
-        )
+        .join(DocumentVersion, NEWEST_VERSION)
         .join(CheckRun, CheckRun.id == DocumentVersion.latest_run_id)
     )
     return int(session.execute(_narrowed(stmt, filters)).scalar_one())
@@ -219,13 +239,7 @@ def list_findings(
     the runs' counts where no rule or status narrows it, else counted with the page's ids),
     the page's ids, the page, the decisions on the page's findings and the rule texts."""
     today = today or date.today()
-    stmt = _narrowed(_current(), filters)
-    if filters.severity is not None:
-        stmt = stmt.where(FindingRow.severity == filters.severity)
-    if filters.rule is not None:
-        stmt = stmt.where(FindingRow.rule_id == filters.rule.upper())
-    if filters.status is not None:
-        stmt = stmt.where(_status_is(filters.status, today))
+    stmt = _current_in(filters, today)
     window = stmt.order_by(DocumentVersion.id, FindingRow.id).limit(per_page)
     window = window.offset((page - 1) * per_page)
     if _counted_from_runs(filters):
@@ -420,8 +434,8 @@ def _area() -> ColumnElement[str]:
     return func.substr(FindingRow.rule_id, 1, 1)
 
 
-def _current_in(filters: Filters, area: str | None, today: date) -> Select[int]:
-    """The ids of the current findings the filters and the area (None: every area) keep."""
+def _current_in(filters: Filters, today: date) -> Select[Any]:
+    """The ids of the current findings the filters keep."""
     stmt = _narrowed(_current(), filters)
     if filters.severity is not None:
         stmt = stmt.where(FindingRow.severity == filters.severity)
@@ -429,8 +443,8 @@ def _current_in(filters: Filters, area: str | None, today: date) -> Select[int]:
         stmt = stmt.where(FindingRow.rule_id == filters.rule.upper())
     if filters.status is not None:
         stmt = stmt.where(_status_is(filters.status, today))
-    if area is not None:
-        stmt = stmt.where(_area() == area)
+    if filters.area is not None:
+        stmt = stmt.where(_area() == filters.area)
     return stmt
 
 
@@ -441,7 +455,7 @@ def count_by_area(
     whatever the number of units and findings. Units without findings are absent."""
     area = _area()
     stmt = (
-        _current_in(filters, None, today or date.today())
+        _current_in(filters, today or date.today())
         .with_only_columns(DocumentSeries.unit_id, area, FindingRow.severity, func.count())
         .group_by(DocumentSeries.unit_id, area, FindingRow.severity)
     )
@@ -457,22 +471,5 @@ def list_in_area(
     lang: str = "sv",
     today: date | None = None,
 ) -> tuple[int, list[StoredFinding]]:
-    """`list_findings` narrowed to a rule area too (None: as `list_findings`); the page's ids
-    and the total in one pass, then the page as `list_findings` reads it."""
-    if area is None:
-        return list_findings(session, filters, page, per_page, lang, today)
-    today = today or date.today()
-    stmt = _current_in(filters, area, today)
-    window = stmt.order_by(DocumentVersion.id, FindingRow.id).limit(per_page)
-    window = window.offset((page - 1) * per_page)
-    found = session.execute(window.add_columns(func.count().over().label("total"))).all()
-    if found:
-        total = found[0].total
-    else:
-        total = session.execute(stmt.with_only_columns(func.count())).scalar_one()
-    rows = session.execute(
-        _placed()
-        .where(FindingRow.id.in_([r.id for r in found]))
-        .order_by(DocumentVersion.id, FindingRow.id)
-    ).all()
-    return total, _rendered(session, rows, lang, today)
+    """`list_findings` narrowed to a rule area too (None: every area)."""
+    return list_findings(session, replace(filters, area=area), page, per_page, lang, today)
