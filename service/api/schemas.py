@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
+from pydantic_core import PydanticCustomError
 
 from checks.catalogue import Rule
 from checks.findings import Finding
@@ -22,7 +23,25 @@ MAX_ID = 2**31 - 1  # the ids' column type on PostgreSQL; beyond it nothing exis
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
-class LoginBody(BaseModel):
+class Body(BaseModel):
+    """A JSON request body: every field the JSON type the document declares (strict: not 0 for
+    false, "5" for 5 or a number of seconds for a date)."""
+
+    model_config = ConfigDict(strict=True)
+
+
+def _date_text(value: Any) -> Any:
+    """A date in JSON is text (YYYY-MM-DD), never a number."""
+    if value is not None and not isinstance(value, str):
+        raise PydanticCustomError("date_type", "Input should be a valid date")
+    return value
+
+
+# a date in a JSON body: ISO text, parsed as such (strict pydantic would take only a date object)
+JsonDate = Annotated[Annotated[date, Strict(False)] | None, BeforeValidator(_date_text)]
+
+
+class LoginBody(Body):
     username: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=1, max_length=200)
 
@@ -116,25 +135,25 @@ class FindingsQuery(BaseModel):
     lang: Lang = _lang_field()
 
 
-class DecisionBody(BaseModel):
+class DecisionBody(Body):
     kind: DecisionKind
     text: str = Field(min_length=3, max_length=5000, description="svar eller motivering")
-    expires: date | None = Field(default=None, description="krävs för undantag")
+    expires: JsonDate = Field(default=None, description="krävs för undantag")
 
 
-class UserBody(BaseModel):
+class UserBody(Body):
     username: str = Field(min_length=2, max_length=100, pattern=r"^[a-z0-9._-]+$")
     password: str = Field(min_length=10, max_length=200)
     role: Role
     org_unit_id: Id | None = None
 
 
-class RoleBody(BaseModel):
+class RoleBody(Body):
     role: Role
     org_unit_id: Id | None = None
 
 
-class UnitBody(BaseModel):
+class UnitBody(Body):
     name: str = Field(min_length=2, max_length=200)
     level: Level
     parent_id: Id | None = None
@@ -387,7 +406,7 @@ class TokenListOut(Out):
     tokens: list[TokenInfoOut]
 
 
-class UserPatchBody(BaseModel):
+class UserPatchBody(Body):
     """What changes: any of role, unit and active (false: the account is ended – its tokens are
     revoked and its sessions void; true: it may log in again, with new tokens)."""
 
