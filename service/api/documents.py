@@ -56,21 +56,21 @@ docs_bp = APIBlueprint(
 )
 
 
+# A document's body: a YAML or JSON document is an object (its fields), every other kind bytes.
+BINARY = {"type": "string", "format": "binary"}
+FIELDS = {"type": "object"}
+BODY_SCHEMAS = {m: FIELDS if "yaml" in m or "json" in m else BINARY for m in MEDIA_TYPES}
 # The raw document in the request body, as the upload and the self-check take it.
 DOCUMENT_BODY = {
     "requestBody": {
         "required": True,
         "description": "dokumentet: YAML, JSON, text (ILS-webb-export), PDF eller Word",
-        "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in MEDIA_TYPES},
+        "content": {m: {"schema": schema} for m, schema in BODY_SCHEMAS.items()},
     }
 }
 ORIGINAL = {
     "description": "originalet, byte för byte som det laddades upp",
-    # a JSON original is a JSON document (any value, as it was sent); the others are bytes
-    "content": {
-        m: {"schema": {} if m == "application/json" else {"type": "string", "format": "binary"}}
-        for m in MEDIA_TYPES
-    },
+    "content": {m: {"schema": schema} for m, schema in BODY_SCHEMAS.items()},
 }
 
 
