@@ -18,6 +18,7 @@ from checks.dossier import Dossier, _belongs, single
 from checks.importers import IMPORT_SUFFIXES, ImportReport, import_file
 from checks.loading import InputError, LoadedDocument, validate_document
 from service import store
+from service.filenames import safe_filename
 
 FORMATS = {".yaml": "YAML", ".yml": "YAML", ".json": "JSON", ".txt": "text", ".pdf": "PDF"}
 FORMATS[".docx"] = "Word"
@@ -79,14 +80,10 @@ class Refused(Exception):
 
 
 def file_name(given: str | None) -> str:
-    """A name to show and to read the format from: the last part of what the browser sent,
-    without control characters, at most 120 characters (the suffix kept)."""
+    """A name to show, store and read the format from: the last part of what the browser sent,
+    made safe as the API's uploads are (`service.filenames.safe_filename`); empty if none."""
     name = PurePath((given or "").replace("\\", "/")).name
-    name = "".join(c for c in name if c.isprintable()).strip()
-    if len(name) > 120:
-        suffix = PurePath(name).suffix[:10]
-        name = name[: 120 - len(suffix)] + suffix
-    return name
+    return safe_filename(name) if name.strip() else ""
 
 
 def pasted_name(text: str) -> str:

@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 
 from checks.catalogue import SEVERITY_RANK
 from checks.loading import InputError
-from service import access, store
+from service import access, ratelimit, store
 from service import findings as stored_findings
 from service.db import CheckRun, DocumentSeries, DocumentVersion, OrgUnit, User
 from service.errors import ApiError
@@ -260,6 +260,7 @@ def upload(unit_id: int) -> Response:
     """Store the file as the next version of its document and check it; then its page. A
     refused upload stores nothing: the form again, the error tied to the field to fix."""
     found = _may_upload(unit_id)
+    ratelimit.limit("upload", the_user().id)  # counted before any work: a 429 page past it
     form = request.form
     values = {
         "year": form.get("year", "")[:20],
