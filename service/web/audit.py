@@ -1,7 +1,7 @@
 """The audit trail as a page (`/granskningslogg`), for revisor and admin (`read_audit`): the entries
-newest first, filtered by user, unit, action and period and paged in SQL, and the hash chain's
-verification (`service.audit.verify`, as `styrkoll audit verify`): whether it holds, and which
-entries break it.
+newest first, filtered by user, unit, action and period and paged in SQL; and the hash chain's
+verification on a page of its own (`/granskningslogg/kontroll`, `service.audit.verify` as
+`styrkoll audit verify`): whether it holds, and which entries break it.
 
 An entry concerns a unit when it names the unit (`unit:<id>`, or `unit` in its details) or one
 of its document versions, check runs or decisions.
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, String, cast, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, String, cast, func, literal, or_, select
 from werkzeug.wrappers import Response
 
 from service import access, audit
@@ -34,6 +34,7 @@ MAX_PAGE = 100_000
 MAX_USER = 100
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 BROKEN = re.compile(r"^post (\d+):")
+MAX_BROKEN = 200  # broken entries shown on the check's page
 FIELDS = ("user", "unit", "action", "from", "to")
 ACTION_LABELS = {
     "login": _l("Inloggning"),
@@ -130,18 +131,10 @@ def details_text(details: dict[str, Any] | None) -> list[tuple[str, str]]:
     return out
 
 
-@audit_pages.get("/granskningslogg")
-@login_required
-def trail() -> Response:
-    user = the_user()
-    access.require(db(), user, "read_audit")
+def _filtered(tree: OrgTree, actions: list[str], errors: FormErrors) -> Select[Any]:
+    """The entries the query string's filters keep; what cannot be used is an error on its
+    field."""
     args = request.args
-    values = {k: args.get(k, "")[:200] for k in FIELDS if k in args}
-    errors = FormErrors()
-    tree = OrgTree()
-    actions = sorted(
-        set(db().execute(select(AuditEntry.action).distinct()).scalars()) | set(ACTION_LABELS)
-    )
     stmt = select(AuditEntry)
     actor = args.get("user", "").strip()
     if actor:
@@ -171,25 +164,40 @@ def trail() -> Response:
         stmt = stmt.where(AuditEntry.at >= _stored(start))
     if end is not None:
         stmt = stmt.where(AuditEntry.at < _stored(end + timedelta(days=1)))
+    return stmt
+
+
+def _shown() -> dict[str, Any]:
+    """What the trail's and the check's tables need."""
+    return {"action_labels": ACTION_LABELS, "local_time": local_time, "details_text": details_text}
+
+
+@audit_pages.get("/granskningslogg")
+@login_required
+def trail() -> Response:
+    """The entries, filtered and paged; the chain is checked on its own page (`check`): with a
+    long trail that reads every entry and every record, seconds rather than milliseconds."""
+    access.require(db(), the_user(), "read_audit")
+    args = request.args
+    values = {k: args.get(k, "")[:200] for k in FIELDS if k in args}
+    errors = FormErrors()
+    tree = OrgTree()
+    actions = sorted(
+        set(db().execute(select(AuditEntry.action).distinct()).scalars()) | set(ACTION_LABELS)
+    )
+    stmt = _filtered(tree, actions, errors)
     text = args.get("page", "1").strip() or "1"
     number = int(text) if text.isascii() and text.isdigit() and len(text) < 7 else 0
     if not 1 <= number <= MAX_PAGE:
         errors.add("page", _("Sidan ska vara ett heltal från 1 till %(n)d", n=MAX_PAGE))
-    check = audit.verify(db())
-    broken = {int(m[1]) for p in check.problems if (m := BROKEN.match(p))}
     context: dict[str, Any] = {
         "errors": errors,
         "values": values,
-        "check": check,
-        "broken": broken,
-        "notes": list(getattr(check, "notes", [])),  # what the verification could not check
         "unit_choices": [("", _("Alla enheter"))]
         + [(str(n.id), n.name) for n in tree.readable(None)],
         "action_choices": [("", _("Alla händelser"))]
         + [(a, str(ACTION_LABELS.get(a, a))) for a in actions],
-        "action_labels": ACTION_LABELS,
-        "local_time": local_time,
-        "details_text": details_text,
+        **_shown(),
     }
     if errors:
         return page("audit/trail.html", status=422, entries=[], total=0, pages=0, **context)
@@ -214,4 +222,31 @@ def trail() -> Response:
         pages=max(1, -(-total // PER_PAGE)),
         page_link=lambda n: here + "?" + urlencode({**kept, "page": str(n)}),
         **context,
+    )
+
+
+@audit_pages.get("/granskningslogg/kontroll")
+@login_required
+def check() -> Response:
+    """The chain verified now (`service.audit.verify`, as `styrkoll audit verify`): whether it
+    holds, every problem, what could not be checked, and the entries that break it."""
+    access.require(db(), the_user(), "read_audit")
+    verified = audit.verify(db())
+    broken = sorted({int(m[1]) for p in verified.problems if (m := BROKEN.match(p))})
+    entries = (
+        db()
+        .execute(select(AuditEntry).where(AuditEntry.id.in_(broken[:MAX_BROKEN])))
+        .scalars()
+        .all()
+        if broken
+        else []
+    )
+    return page(
+        "audit/check.html",
+        check=verified,
+        notes=list(getattr(verified, "notes", [])),  # what the verification could not check
+        broken=set(broken),
+        more=max(0, len(broken) - MAX_BROKEN),
+        entries=sorted(entries, key=lambda e: e.id),
+        **_shown(),
     )

@@ -36,6 +36,7 @@ from service.web.findings import (
     read_filters,
     scope,
     the_user,
+    version_link,
     years,
 )
 from service.web.i18n import current_lang
@@ -323,6 +324,7 @@ def _queue(
         decision_labels=DECISION_LABELS,
         severity_labels=SEVERITY_LABELS,
         finding_link=_finding_link(),
+        version_link=version_link,
     )
 
 

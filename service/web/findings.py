@@ -268,6 +268,13 @@ def finding_link(finding_id: int) -> str | None:
     return url_for("pages_finding.finding", finding_id=finding_id)
 
 
+def version_link(version_id: int) -> str | None:
+    """The document version's page, once the unit pages are registered."""
+    if "pages_unit.version" not in current_app.view_functions:
+        return None
+    return url_for("pages_unit.version", version_id=version_id)
+
+
 def options(tree: OrgTree, units: set[int] | None, found_years: list[int]) -> dict[str, Any]:
     """The choices of the filter forms, as (value, label) pairs."""
     catalogue = checker().catalogue
@@ -304,6 +311,7 @@ def findings_list() -> Response:
         "status_labels": STATUS_LABELS,
         "kind_title": kind_title,
         "finding_link": finding_link,
+        "version_link": version_link,
         "area_titles": {a.code: a.title.get(current_lang()) for a in checker().catalogue.areas},
     }
     if chosen.errors:

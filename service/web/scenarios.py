@@ -34,10 +34,8 @@ EXAMPLES = ("Exempel",)
 STEP_WORDS = ("Givet", "När", "Så", "Och", "Men", "*")
 DOC_DELIMITERS = ('"""', "```")
 _RULE_TAG = re.compile(RULE_ID)
-_HEADER = re.compile(
-    r"^(?P<word>Egenskap|Bakgrund|Regel|Scenariomall|Abstrakt Scenario|Scenario|Exempel)"
-    r"\s*:\s*(?P<title>.*)$"
-)
+_KEYWORDS = sorted(FEATURE + BACKGROUND + RULE + OUTLINE + SCENARIO + EXAMPLES, key=len)
+_HEADER = re.compile(rf"^(?P<word>{'|'.join(reversed(_KEYWORDS))})\s*:\s*(?P<title>.*)$")
 
 
 class GherkinError(ValueError):
