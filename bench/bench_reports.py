@@ -139,7 +139,7 @@ def measure(name: str, url: str, checker: Checker, target: int) -> list[str]:
             2,
         ),  # noqa: E501
         (
-            "control report, PDF (every open finding listed)",
+            "control report, PDF (at most 300 findings listed)",
             f"/api/v1/reports/control.pdf?administration={administration}&year=2012",
             1,
         ),  # noqa: E501
@@ -165,7 +165,8 @@ def main() -> None:
         "# Reports benchmark",
         "",
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, "
-        f"{platform.machine()}, {os.cpu_count()} cores (shared); bench/bench_reports.py. Each "
+        f"{platform.machine()}, {os.cpu_count()} cores (shared, load average "
+        f"{os.getloadavg()[0]:.1f} at the start); bench/bench_reports.py. Each "
         "time is one request through the API's test client as a revisor (who reads every unit): "
         "the query, the rendering of every finding in Swedish and the file.",
         "",

@@ -180,7 +180,7 @@ def check_summary(app: Flask, body: dict[str, Any], dossiers: list[dict[str, Any
     for unit, budget, outcome in budgets:
         deviation = outcome - budget
         amount = f"{'+' if deviation > 0 else ''}{deviation:,.0f}".replace(",", " ")
-        pct = f"{100 * deviation / budget:.1f}".replace(".", ",").replace("-", "-")
+        pct = f"{100 * deviation / budget:.1f}".replace(".", ",")
         assert f"{unit} använde {outcome:,.0f} tkr".replace(",", " ") in text, text
         assert f"{amount} tkr ({pct} %)" in text, text
     within = sum(outcome <= budget for _, budget, outcome in budgets)
