@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic import Field
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from checks.catalogue import Catalogue
@@ -25,7 +25,7 @@ from service.db import (
     User,
 )
 from service.decisions import EXCEPTION_KINDS, status_of
-from service.findings import Filters, StoredFinding, iso
+from service.findings import Filters, StoredFinding, current_by_fingerprint, iso
 from service.reports import scope as sc
 from service.reports.models import Out, SeverityCounts, Statement
 from service.reports.words import Words
@@ -210,7 +210,7 @@ def decisions_for(
     rows = session.execute(stmt).all()
     if not rows:
         return []
-    now = _current(session, {(r[0].series_id, r[0].fingerprint) for r in rows})
+    now = current_by_fingerprint(session, {(r[0].series_id, r[0].fingerprint) for r in rows})
     last = _last_stored(session, {(r[0].series_id, r[0].fingerprint) for r in rows})
     statuses = _statuses([r[0] for r in rows], today)
     unit_names = _unit_names(session, {r[1].unit_id for r in rows})
@@ -271,33 +271,6 @@ def _statuses(decisions: list[Decision], today: date) -> dict[tuple[int, str], s
         if d.kind in EXCEPTION_KINDS and d.state in ("approved", "requested"):
             by_finding[(d.series_id, d.fingerprint)].append(d)
     return {key: status_of(found, today)[0] for key, found in by_finding.items()}
-
-
-def _current(session: Session, pairs: set[tuple[int, str]]) -> dict[tuple[int, str], FindingRow]:
-    """The current finding of each (series, fingerprint) that has one: of the latest run of the
-    series' newest version."""
-    out: dict[tuple[int, str], FindingRow] = {}
-    if not pairs:
-        return out
-    for row, series in session.execute(
-        select(FindingRow, DocumentSeries.id)
-        .select_from(DocumentSeries)
-        .join(
-            DocumentVersion,
-            and_(
-                DocumentVersion.series_id == DocumentSeries.id,
-                DocumentVersion.version == DocumentSeries.last_version,
-            ),
-        )
-        .join(FindingRow, FindingRow.run_id == DocumentVersion.latest_run_id)
-        .where(
-            DocumentSeries.id.in_(sorted({s for s, _ in pairs})),
-            FindingRow.fingerprint.in_(sorted({fp for _, fp in pairs})),
-        )
-    ).all():
-        if (series, row.fingerprint) in pairs:
-            out[(series, row.fingerprint)] = row
-    return out
 
 
 def _last_stored(

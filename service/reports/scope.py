@@ -13,14 +13,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, defer
 
 from checks.loading import InputError
 from service import access, store
 from service.db import Decision, DocumentSeries, DocumentVersion, FindingRow, OrgUnit, User
 from service.decisions import EXCEPTION_KINDS, status_of
-from service.findings import Filters, StoredFinding, list_findings
+from service.findings import (
+    NEWEST_VERSION,
+    Filters,
+    StoredFinding,
+    current_findings,
+    list_findings,
+)
 
 # reports read the documents of a kind in this order; the newest follow-up report comes last
 REPORT_ORDER = ("tertialrapport_1", "tertialrapport_2", "årsrapport")
@@ -122,13 +128,7 @@ def current_versions(session: Session, unit_ids: Iterable[int], year: int) -> li
         session.execute(
             select(DocumentVersion)
             .options(contains_eager(DocumentVersion.series), defer(DocumentVersion.original))
-            .join(
-                DocumentSeries,
-                and_(
-                    DocumentVersion.series_id == DocumentSeries.id,
-                    DocumentVersion.version == DocumentSeries.last_version,
-                ),
-            )
+            .join(DocumentSeries, NEWEST_VERSION)
             .where(DocumentSeries.unit_id.in_(ids), DocumentSeries.year == year)
             .order_by(DocumentVersion.id)
         ).scalars()
@@ -195,7 +195,7 @@ def counted_findings(
     statements, whatever the number."""
     today = today or date.today()
     rows = session.execute(
-        select(
+        current_findings(
             FindingRow.id,
             FindingRow.rule_id,
             FindingRow.severity,
@@ -205,15 +205,6 @@ def counted_findings(
             DocumentSeries.unit_id,
             DocumentSeries.kind,
         )
-        .select_from(DocumentSeries)
-        .join(
-            DocumentVersion,
-            and_(
-                DocumentVersion.series_id == DocumentSeries.id,
-                DocumentVersion.version == DocumentSeries.last_version,
-            ),
-        )
-        .join(FindingRow, FindingRow.run_id == DocumentVersion.latest_run_id)
         .where(DocumentSeries.unit_id.in_(sorted(units)), DocumentSeries.year == year)
         .order_by(DocumentVersion.id, FindingRow.id)
     ).all()
