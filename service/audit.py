@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -73,6 +74,19 @@ def append(
 ) -> AuditEntry:
     """Add an entry in the caller's transaction; its checkpoint is written after the commit.
     `at` is now unless given (an entry of a known moment: imports, tests)."""
+    return append_many(session, [(actor, action, subject, details)], at)[0]
+
+
+Entry = tuple[str, str, str, dict[str, Any] | None]  # actor, action, subject, details
+
+
+def append_many(
+    session: Session, entries: Sequence[Entry], at: datetime | None = None
+) -> list[AuditEntry]:
+    """Add entries, chained in this order, in the caller's transaction: the lock taken and the
+    last entry read once for all of them (a check of a dossier appends one per document)."""
+    if not entries:
+        return []
     if session.get_bind().dialect.name == "postgresql":
         # one appender at a time across all transactions, held until commit: `FOR UPDATE` on
         # the last row alone would let two transactions chain to the same predecessor
@@ -90,20 +104,24 @@ def append(
         moment = utcnow()
     else:
         moment = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-    body = json.loads(json.dumps(details or {}, ensure_ascii=False, default=str))
-    entry = AuditEntry(
-        at=moment,
-        actor=actor[:100],
-        action=action[:40],
-        subject=subject[:200],
-        details=body,
-        prev_hash=prev,
-    )
-    entry.hash = digest(prev, moment, entry.actor, entry.action, entry.subject, body)
-    session.add(entry)
+    added: list[AuditEntry] = []
+    for actor, action, subject, details in entries:
+        body = json.loads(json.dumps(details or {}, ensure_ascii=False, default=str))
+        entry = AuditEntry(
+            at=moment,
+            actor=actor[:100],
+            action=action[:40],
+            subject=subject[:200],
+            details=body,
+            prev_hash=prev,
+        )
+        entry.hash = digest(prev, moment, entry.actor, entry.action, entry.subject, body)
+        prev = entry.hash
+        added.append(entry)
+    session.add_all(added)
     session.flush()
-    session.info[PENDING] = (entry.id, entry.hash)
-    return entry
+    session.info[PENDING] = (added[-1].id, added[-1].hash)
+    return added
 
 
 def _url(session: Session) -> URL:

@@ -301,23 +301,27 @@ def _store_runs(
         resolved = [f for fp, f in old.items() if fp not in fingerprints]
         judged[member.version.id] = (run, rows, resolved)
     session.flush()
-    for run, rows, resolved in judged.values():
-        audit.append(
-            session,
-            actor,
-            "check_run",
-            f"run:{run.id}",
-            {
-                "version": run.version_id,
-                "dossier": dossier,
-                "catalogue": result.catalogue_version,
-                "catalogue_hash": result.catalogue_hash,
-                "findings": len(rows),
-                "new": sum(r.change == "new" for r in rows),
-                "resolved": len(resolved),
-                **({"job": job_id} if job_id is not None else {}),
-            },
-        )
+    audit.append_many(  # one lock and one read of the chain's head for the whole dossier
+        session,
+        [
+            (
+                actor,
+                "check_run",
+                f"run:{run.id}",
+                {
+                    "version": run.version_id,
+                    "dossier": dossier,
+                    "catalogue": result.catalogue_version,
+                    "catalogue_hash": result.catalogue_hash,
+                    "findings": len(rows),
+                    "new": sum(r.change == "new" for r in rows),
+                    "resolved": len(resolved),
+                    **({"job": job_id} if job_id is not None else {}),
+                },
+            )
+            for run, rows, resolved in judged.values()
+        ],
+    )
     return judged
 
 
