@@ -47,8 +47,8 @@ def document(app: Flask) -> dict[str, Any]:
 
 def expected_problems(method: str, path: str, operation: dict[str, Any]) -> set[int]:
     """What the shape of an operation implies: 503 wherever the database is read; a login (401)
-    where it needs one or checks a password; 403 for a change (the CSRF token, the role); 404 for an id in the path; 413 and 422
-    for a request body; 422 for query parameters."""
+    where it needs one or checks a password; 403 for a change (the CSRF token, the role); 404
+    for an id in the path; 413 and 422 for a request body; 422 for query parameters."""
     params = operation.get("parameters", [])
     out = set(SPECIFIC.get((method, path), set()))
     if path != "/healthz":  # every answer that reads the database: 503 when it does not answer
