@@ -93,6 +93,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_startup.py
 	$(PY) bench/bench_service.py  # 500 units × 5 documents: bench/results-service.md
 	$(PY) bench/bench_recheck.py  # 10,000 documents re-checked by 1, 2, 4 workers: bench/results-recheck.md
+	$(PY) bench/bench_reports.py  # 10,000 findings exported, the summary and the PDFs: bench/results-reports.md
 
 # Every excerpt of ../shared/corpus imported and checked: bench/corpus.md.
 corpus: $(STAMP)
