@@ -184,6 +184,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         from service.auth import load_user
 
         load_user(app)
+        # the name for the log line, read now: a flush that fails (the database gone) expires
+        # the user, and the log line must not load it again from a session that cannot
+        user = g.get("user")
+        g.username = user.username if user is not None else None
 
     @app.teardown_request
     def _end(_exc: BaseException | None) -> None:
@@ -196,7 +200,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     def _log(response: Response) -> Response:
         response.headers["X-Request-Id"] = g.get("request_id", "")
         response.headers["X-Content-Type-Options"] = "nosniff"
-        user = g.get("user")
         LOG.info(
             json.dumps(
                 {
@@ -207,7 +210,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                     "ms": round(
                         (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1
                     ),
-                    "user": user.username if user is not None else None,
+                    "user": g.get("username"),
                 }
             )
         )
