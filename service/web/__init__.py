@@ -20,6 +20,7 @@ from service.web.controller import controller_pages
 from service.web.finding import finding_pages
 from service.web.findings import findings_pages
 from service.web.home import home_pages
+from service.web.reports import reports_pages
 from service.web.selfcheck import selfcheck_pages
 from service.web.unit import unit_pages
 
@@ -44,6 +45,7 @@ PAGE_BLUEPRINTS: tuple[Blueprint, ...] = (
     findings_pages,
     catalogue_pages,
     audit_pages,
+    reports_pages,
 )
 
 

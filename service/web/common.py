@@ -130,6 +130,7 @@ NAV: list[NavItem] = [
     NavItem("pages_selfcheck.form", _l("Självkontroll"), "self_check"),
     NavItem("pages_controller.overview", _l("Översikt"), "read"),
     NavItem("pages_controller.queue", _l("Undantag"), "approve_exception"),
+    NavItem("pages_reports.summary_form", _l("Rapporter"), "read"),
     NavItem("pages_catalogue.index", _l("Regelkatalogen"), "read_reference"),
     NavItem("pages_audit.trail", _l("Granskningslogg"), "read_audit"),
 ]

@@ -65,13 +65,31 @@ UNITS = Task(
     _l("Enheternas dokument"),
     _l("Välj en enhet och se dess dokument, versioner, fynd, svar och undantag."),
 )
+SUMMARY = Task(
+    "pages_reports.summary_form",
+    _l("Sammanfattning för nämnden"),
+    _l("Nämndens år i klarspråk med diagram, varje påstående länkat till sina fynd; som PDF."),
+)
+CONTROL_REPORT = Task(
+    "pages_reports.control_form",
+    _l("Internkontrollrapport"),
+    _l("Förvaltningens fynd, beslut och undantag för ett år, med vem som godkänt dem; som PDF."),
+)
 
 # The flows of each role, in the order the start page lists them.
 TASKS: dict[str, list[Task]] = {
-    "enhet": [MY_UNIT, SELF_CHECK, CATALOGUE],
-    "controller": [OVERVIEW, EXCEPTION_QUEUE, UNITS, SELF_CHECK, CATALOGUE],
-    "revisor": [AUDIT_TRAIL, OVERVIEW, UNITS, SELF_CHECK, CATALOGUE],
-    "admin": [OVERVIEW, UNITS, SELF_CHECK, AUDIT_TRAIL, CATALOGUE],
+    "enhet": [MY_UNIT, SELF_CHECK, SUMMARY, CATALOGUE],
+    "controller": [
+        OVERVIEW,
+        EXCEPTION_QUEUE,
+        UNITS,
+        SUMMARY,
+        CONTROL_REPORT,
+        SELF_CHECK,
+        CATALOGUE,
+    ],
+    "revisor": [AUDIT_TRAIL, OVERVIEW, UNITS, SUMMARY, CONTROL_REPORT, SELF_CHECK, CATALOGUE],
+    "admin": [OVERVIEW, UNITS, SUMMARY, CONTROL_REPORT, SELF_CHECK, AUDIT_TRAIL, CATALOGUE],
 }
 
 
