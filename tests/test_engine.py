@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,9 @@ def test_more_than_1024_checks_in_one_process(engine: Engine) -> None:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=int(os.environ.get("STYRKOLL_FUZZ", "60")),  # make fuzz: many more
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
 def test_shuffled_fact_order_gives_identical_findings(engine: Engine, seed: int) -> None:

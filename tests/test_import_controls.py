@@ -5,6 +5,7 @@ CI=true)."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -279,7 +280,11 @@ FRAGMENTS = [
 ]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("STYRKOLL_FUZZ", "150")),  # make fuzz: many more
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=40), max_size=25))
 def test_any_mix_of_layouts_gives_a_plan_or_a_clear_error(parts: list[str]) -> None:
     text = "\n".join(parts)

@@ -4,6 +4,7 @@ excerpts, read in place from ../shared/corpus/docs (skipped where absent, failin
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -233,7 +234,11 @@ FRAGMENTS = [
 ]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("STYRKOLL_FUZZ", "150")),  # make fuzz: many more
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=40), max_size=25))
 def test_any_mix_of_layouts_gives_an_analysis_or_a_clear_error(parts: list[str]) -> None:
     text = "\n".join(parts)
