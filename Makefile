@@ -8,7 +8,7 @@ EXAMPLE := examples/akt-2012-brister
 # uv runs on the interpreter it is given and never downloads one of its own.
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: system-packages setup run check-example serve test test-latest lint lock bench corpus rules-doc clean fuzz
+.PHONY: system-packages setup run check-example serve test test-latest lint lock bench corpus rules-doc clean fuzz load faults
 
 setup: $(STAMP)
 
@@ -77,11 +77,35 @@ $(NODE_STAMP): package.json package-lock.json
 test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest
 
-# The watchman against the engine on many generated fact sets (tests/test_watchman.py, the same
-# properties `make test` runs with 40 examples); FUZZ_EXAMPLES sets how many (default 20000).
+# Every property of `make test`, long (docs/proof.md): the watchman against the engine on many
+# generated fact sets (tests/test_watchman.py; FUZZ_EXAMPLES, default 20000); the engine and the
+# importers (shuffled facts; any bytes, layouts, Word and PDF bodies; FUZZ_PROPERTY_EXAMPLES,
+# default 2000); and schemathesis over the whole API with every check, a new seed each run, as
+# enhet, controller, revisor and admin (tests/test_fuzz_api.py; FUZZ_API_EXAMPLES per operation,
+# default 200), on SQLite and, where STYRKOLL_TEST_DATABASE_URL is set, PostgreSQL.
 fuzz: $(STAMP)
 	STYRKOLL_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} $(PY) -m pytest -q -p no:cacheprovider \
 	    tests/test_watchman.py -k fuzz
+	STYRKOLL_FUZZ=$${FUZZ_PROPERTY_EXAMPLES:-2000} $(PY) -m pytest -q -p no:cacheprovider \
+	    tests/test_engine.py tests/test_import.py tests/test_import_controls.py \
+	    tests/test_import_risks.py tests/test_limits.py -k "shuffled_fact_order or \
+	    any_bytes_give or any_mix_of_layouts or any_word_body or any_damaged_pdf"
+	STYRKOLL_FUZZ_API_EXAMPLES=$${FUZZ_API_EXAMPLES:-200} STYRKOLL_FUZZ_API_SEED=random \
+	    STYRKOLL_FUZZ_API_USERS=enhet,controller,revisor,admin \
+	    $(PY) -m pytest -q -s -p no:cacheprovider tests/test_fuzz_api.py -k schemathesis
+
+# gunicorn on PostgreSQL (a database of its own on STYRKOLL_TEST_DATABASE_URL's server) under 50
+# clients × 60 s of self-checks, uploads and reads from other processes, then self-checks at fixed
+# rates; every acknowledged upload counted in the database: bench/results-load.md (bench/load.py;
+# LOAD_CLIENTS, LOAD_SECONDS, LOAD_RATE, LOAD_RATES …). Rate limits off for the run.
+load: $(STAMP)
+	$(PY) bench/load.py
+
+# The same under faults: a private PostgreSQL restarted, paused and its connections cut, gunicorn
+# and queue workers killed, SQLite on a read-only and a full disk (a tmpfs: needs root):
+# bench/results-faults.md (bench/faults.py; FAULT_CLIENTS, FAULT_SECONDS, FAULT_DOWN …).
+faults: $(STAMP)
+	$(PY) bench/faults.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check checks service tests bench
