@@ -209,7 +209,8 @@ def main() -> None:
         f"{runs} times through Flask's test client after two warm-up requests, logged in as the "
         "role that uses it; the time is the whole request (session, access, SQL, templates). "
         f"Targets (issue 12): every page's median under {TARGET_MS:.0f} ms; the controller "
-        f"overview under {OVERVIEW_TARGET_MS:.0f} ms with 500 units.",
+        f"overview under {OVERVIEW_TARGET_MS:.0f} ms with 500 units. The medians are the "
+        "measure: on a shared machine the p95 and max columns carry other processes' noise.",
         "",
     ]
     base = os.environ.get("STYRKOLL_BENCH_DATABASE_URL") or os.environ.get(
