@@ -14,8 +14,8 @@ setup: $(STAMP)
 
 # Debian packages the build and the tests need, installed only where missing (needs root then):
 # gcc and the Python headers (durable-rules), Chromium (page tests; never a downloaded browser),
-# Pango (WeasyPrint's PDF) and DejaVu fonts.
-SYSTEM_PACKAGES := gcc python3-dev chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+# Pango (WeasyPrint's PDF), DejaVu fonts and poppler-utils (the first page of a PDF as a screenshot).
+SYSTEM_PACKAGES := gcc python3-dev chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
 system-packages:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
