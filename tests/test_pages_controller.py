@@ -399,6 +399,28 @@ def test_a_rejection_needs_a_reason_and_leaves_the_finding_active(service_app: F
     assert answered.json["decisions"][-1]["state"] == "rejected"  # type: ignore[index]
 
 
+def test_a_rejected_exception_is_read_by_the_reports_and_exports(service_app: Flask) -> None:
+    """The decision state `rejected` is one the control report and the exports know."""
+    decision, _finding = ask_exception(service_app, "enhet")
+    with session_of(service_app) as session:
+        asked = session.get(Decision, decision)
+        decisions.reject(session, user_named(session, "controller2"), asked, "Risken är för stor.")
+        session.commit()
+    admin = unit_id(service_app, "Hägersten-Liljeholmens stadsdelsförvaltning")
+    client = service_app.test_client()
+    headers = bearer(tokens(service_app)["controller"])
+    report = client.get(
+        f"/api/v1/reports/control?administration={admin}&year=2012", headers=headers
+    )
+    assert report.status_code == 200, report.json
+    states = {d["state"] for d in report.json["decisions"]}  # type: ignore[index]
+    assert "rejected" in states
+    for kind in ("json", "csv", "xlsx"):
+        exported = client.get(f"/api/v1/exports/decisions.{kind}?year=2012", headers=headers)
+        assert exported.status_code == 200, (kind, exported.data[:300])
+    assert b"avslaget" in client.get("/api/v1/exports/decisions.csv", headers=headers).data
+
+
 @pytest.mark.parametrize("username", ["enhet", "revisor", "admin"])
 def test_only_controllers_have_the_queue(service_app: Flask, username: str) -> None:
     decision, _finding = ask_exception(service_app, "controller")

@@ -40,6 +40,7 @@ STATES = {
     "recorded": ("registrerat", "recorded"),
     "requested": ("begärt", "requested"),
     "approved": ("godkänt", "approved"),
+    "rejected": ("avslaget", "rejected"),
 }
 STATUSES = {
     "active": ("öppen", "open"),
@@ -77,7 +78,7 @@ class ControlDecision(Out):
     title: str | None
     decision: Literal["will_fix", "comment", "accepted_risk", "not_applicable"]
     text: str
-    state: Literal["recorded", "requested", "approved"]
+    state: Literal["recorded", "requested", "approved", "rejected"]
     expires: date | None
     requested_by: str
     requested_at: str = Field(json_schema_extra={"format": "date-time"})
