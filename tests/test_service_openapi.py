@@ -30,6 +30,7 @@ SPECIFIC: dict[tuple[str, str], set[int]] = {
     ("post", "/api/v1/documents"): {404, 415, 429},  # the unit; the content type; the rate
     ("post", "/api/v1/checks"): {415, 429},
     ("post", "/api/v1/decisions/{decision_id}/approve"): {409},
+    ("post", "/api/v1/decisions/{decision_id}/reject"): {409},
     ("post", "/api/v1/organisation"): {409},
     ("post", "/api/v1/users"): {409},
     ("get", "/api/v1/audit"): {403},  # the role
@@ -227,6 +228,24 @@ def test_what_the_api_answers_is_what_the_document_declares(service_app: Flask) 
     api("post", approve, 404, url="/api/v1/decisions/99999/approve", headers=controller)
     api("post", approve, 200, url=yes, headers=controller)
     api("post", approve, 409, url=yes, headers=controller)
+    again = api(
+        "post",
+        decisions,
+        201,
+        url=mine,
+        json={"kind": "not_applicable", "text": "Gäller inte oss.", "expires": later},
+        headers=enhet,
+    ).json
+    assert again is not None
+    reject = "/api/v1/decisions/{decision_id}/reject"
+    no = f"/api/v1/decisions/{again['id']}/reject"
+    why = {"reason": "Risken är för stor."}
+    api("post", reject, 403, url=no, json=why, headers=enhet)
+    api("post", reject, 404, url="/api/v1/decisions/99999/reject", json=why, headers=controller)
+    api("post", reject, 422, url=no, json={"reason": "   "}, headers=controller)
+    rejected = api("post", reject, 200, url=no, json=why, headers=controller).json
+    assert rejected is not None and rejected["state"] == "rejected"
+    api("post", reject, 409, url=no, json=why, headers=controller)
     api("get", decisions, 200, url=mine, headers=enhet)
     api("get", decisions, 404, url="/api/v1/findings/99999/decisions", headers=enhet)
 

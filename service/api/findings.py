@@ -25,9 +25,10 @@ from service.api.schemas import (
     FindingPageOut,
     FindingPath,
     FindingsQuery,
+    RejectBody,
 )
 from service.auth import require_user
-from service.db import Decision, DocumentSeries
+from service.db import Decision, DocumentSeries, User
 from service.errors import not_found
 
 findings_bp = APIBlueprint(
@@ -73,19 +74,37 @@ def post_decision(path: FindingPath, body: DecisionBody) -> Response:
     return ok(decision_out(decision), 201)
 
 
+def _requested(decision_id: int) -> tuple[User, Decision]:
+    """The decision and the user who may decide it (a controller of its unit): 403 for a role
+    that never may, 404 for one not visible, before anything else."""
+    access.require_role(require_user(), "approve_exception")  # 403 before anything is looked up
+    decision = db().get(Decision, decision_id)
+    if decision is None:
+        raise not_found("beslutet")
+    series = db().get(DocumentSeries, decision.series_id)
+    assert series is not None
+    return may("approve_exception", series.unit_id, "beslutet"), decision
+
+
 @findings_bp.post(
     "/decisions/<int:decision_id>/approve", responses=responses(DecisionOut, 401, 403, 404, 409)
 )
 def approve_decision(path: DecisionPath) -> Response:
     """Godkänn ett begärt undantag (controller, fyra ögon)."""
-    access.require_role(require_user(), "approve_exception")  # 403 before anything is looked up
-    decision = db().get(Decision, path.decision_id)
-    if decision is None:
-        raise not_found("beslutet")
-    series = db().get(DocumentSeries, decision.series_id)
-    assert series is not None
-    user = may("approve_exception", series.unit_id, "beslutet")
+    user, decision = _requested(path.decision_id)
     decisions.approve(db(), user, decision)
+    db().commit()
+    return ok(decision_out(decision))
+
+
+@findings_bp.post(
+    "/decisions/<int:decision_id>/reject",
+    responses=responses(DecisionOut, 401, 403, 404, 409, 413, 422),
+)
+def reject_decision(path: DecisionPath, body: RejectBody) -> Response:
+    """Avslå ett begärt undantag med motivering (controller, fyra ögon)."""
+    user, decision = _requested(path.decision_id)
+    decisions.reject(db(), user, decision, body.reason)
     db().commit()
     return ok(decision_out(decision))
 

@@ -141,6 +141,12 @@ class DecisionBody(Body):
     expires: JsonDate = Field(default=None, description="krävs för undantag")
 
 
+class RejectBody(Body):
+    reason: str = Field(
+        min_length=1, max_length=5000, pattern=r"\S", description="varför undantaget avslås"
+    )
+
+
 class UserBody(Body):
     username: str = Field(min_length=2, max_length=100, pattern=r"^[a-z0-9._-]+$")
     password: str = Field(min_length=10, max_length=200)
