@@ -19,6 +19,7 @@ from service.api.common import SECURITY, checker, db, ok, responses
 from service.api.schemas import Id
 from service.auth import require_user
 from service.errors import ApiError
+from service.filenames import safe_filename
 from service.findings import Filters, findings_by_id
 from service.reports import exports, pdf
 from service.reports import scope as sc
@@ -192,7 +193,8 @@ def _filters(query: ExportQuery, narrowed: bool = True) -> Filters:
 
 def _name(what: str, query: ExportQuery, suffix: str) -> str:
     parts = [what, *(str(v) for v in (query.unit, query.year, query.kind) if v is not None)]
-    return "-".join(p for p in parts if p.isascii()) + suffix
+    # safe for the header: a kind may hold control characters or quotes (gunicorn refuses them)
+    return safe_filename("-".join(p for p in parts if p.isascii()) + suffix)
 
 
 @reports_bp.get("/exports/findings.xlsx", responses=responses(XLSX, 401, 422))
