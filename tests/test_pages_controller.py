@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from service import access, decisions, store
 from service import findings as stored
+from service import stored as stored_rows
 from service.db import AuditEntry, Decision, DocumentVersion, FindingRow, OrgUnit, User
 from tests.conftest import DEFECT_DOSSIER
 from tests.test_pages_base import csrf_of, field_error, html, log_in, summary_links
@@ -303,7 +304,7 @@ def test_another_controller_approves_a_requested_exception(service_app: Flask) -
             "decision_approved",
             f"decision:{decision}",
         )
-        assert stored.findings_by_id(session, [finding])[0].status == "exception"
+        assert stored_rows.findings_by_id(session, [finding])[0].status == "exception"
     again = client.post(f"/undantag/{decision}/godkann", data={"csrf_token": csrf_of_page(page)})
     assert again.headers["Location"] == "/undantag?beslut=redan"
 
@@ -391,7 +392,7 @@ def test_a_rejection_needs_a_reason_and_leaves_the_finding_active(service_app: F
         assert session.get(Decision, decision).state == "rejected"
         found = decisions.rejections(session, [decision])[decision]
         assert (found.by, found.reason) == ("controller2", reason)
-        assert stored.findings_by_id(session, [finding])[0].status == "active"
+        assert stored_rows.findings_by_id(session, [finding])[0].status == "active"
     answered = service_app.test_client().get(
         f"/api/v1/findings/{finding}/decisions", headers=bearer(tokens(service_app)["enhet"])
     )

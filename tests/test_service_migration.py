@@ -120,7 +120,7 @@ def _old_rows(url: str) -> list[dict[str, Any]]:
 
 def test_findings_stored_before_0003_lose_nothing(database_url: str, checker: Checker) -> None:
     from service.db import CheckRun, FindingRow
-    from service.findings import findings_of_runs
+    from service.stored import findings_of_runs
 
     before = _seed_0002(database_url, checker)
     assert _old_rows(database_url) == before
@@ -193,7 +193,7 @@ def test_downgrade_renders_whole_findings_as_swedish_messages(
 ) -> None:
     """Findings stored whole go back to 0002 as the Swedish message the checker gives."""
     from service.db import FindingRow
-    from service.findings import findings_of_runs
+    from service.stored import findings_of_runs
 
     with service_app.extensions["styrkoll_sessions"]() as session:
         run_ids = sorted(set(session.execute(select(FindingRow.run_id)).scalars()))

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from checks.checker import Checker
 from checks.loading import InputError
 from service import access
-from service import findings as stored_findings
+from service import stored as stored_rows
 from service.api.schemas import DecisionOut, FindingOut, VersionOut
 from service.auth import require_user
 from service.db import CheckRun, Decision, DocumentVersion, FindingRow, User
@@ -133,7 +133,7 @@ def findings_out(
     constant number of statements."""
     return [
         FindingOut.model_validate(fields)
-        for fields in stored_findings.rows_fields(db(), rows, status, lang)
+        for fields in stored_rows.rows_fields(db(), rows, status, lang)
     ]
 
 

@@ -20,7 +20,7 @@ from service.api.schemas import Id
 from service.auth import require_user
 from service.errors import ApiError
 from service.filenames import safe_filename
-from service.findings import Filters, findings_by_id
+from service.findings import Filters
 from service.reports import exports, pdf
 from service.reports import scope as sc
 from service.reports.charts import KEYS, chart, charts
@@ -32,6 +32,7 @@ from service.reports.control import (
 )
 from service.reports.models import CommitteeSummary
 from service.reports.summary import summarise
+from service.stored import findings_by_id
 
 reports_bp = APIBlueprint(
     "reports",

@@ -14,7 +14,7 @@ from checks.catalogue import Rule
 from checks.findings import Finding
 from service.access import Role
 from service.decisions import DecisionKind
-from service.findings import StoredFinding
+from service.stored import StoredFinding
 
 Level = Literal["nämnd", "förvaltning", "avdelning", "enhet"]
 Severity = Literal["fel", "varning", "info"]

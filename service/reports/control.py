@@ -25,10 +25,11 @@ from service.db import (
     User,
 )
 from service.decisions import EXCEPTION_KINDS, status_of
-from service.findings import Filters, StoredFinding, current_by_fingerprint, iso
+from service.findings import Filters, current_by_fingerprint
 from service.reports import scope as sc
 from service.reports.models import Out, SeverityCounts, Statement
 from service.reports.words import Words
+from service.stored import StoredFinding, iso
 
 DECISION_KINDS = {
     "will_fix": ("Åtgärdas", "Will be fixed"),

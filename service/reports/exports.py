@@ -28,11 +28,12 @@ from sqlalchemy.orm import Session
 
 from checks.catalogue import SEVERITY_EN, Catalogue
 from service.db import OrgUnit
-from service.findings import Filters, StoredFinding
+from service.findings import Filters
 from service.reports import scope as sc
 from service.reports.control import DECISION_KINDS, STATES, STATUSES, ControlDecision
 from service.reports.fmt import local
 from service.reports.models import Out
+from service.stored import StoredFinding
 
 Group = Literal["enhet", "omrade"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -12,12 +12,12 @@ from datetime import date, datetime
 from markupsafe import Markup
 
 from checks.catalogue import SEVERITY_RANK
-from service.findings import StoredFinding
 from service.reports.charts import Chart
 from service.reports.control import DECISION_KINDS, STATES, STATUSES, ControlReport
 from service.reports.fmt import local
 from service.reports.models import CommitteeSummary
 from service.reports.templating import environment
+from service.stored import StoredFinding
 
 Link = Callable[[int], str | None]
 SHOWN = 12  # finding numbers a statement shows (templates/_macros.html, evidence)

@@ -20,13 +20,8 @@ from checks.loading import InputError
 from service import access, store
 from service.db import Decision, DocumentSeries, DocumentVersion, FindingRow, OrgUnit, User
 from service.decisions import EXCEPTION_KINDS, status_of
-from service.findings import (
-    NEWEST_VERSION,
-    Filters,
-    StoredFinding,
-    current_findings,
-    list_findings,
-)
+from service.findings import NEWEST_VERSION, Filters, current_findings, list_findings
+from service.stored import StoredFinding
 
 # reports read the documents of a kind in this order; the newest follow-up report comes last
 REPORT_ORDER = ("tertialrapport_1", "tertialrapport_2", "årsrapport")

@@ -20,7 +20,6 @@ from checks.documents import ControlPlan, FollowUpReport, RiskAnalysis
 from checks.facts.base import present
 from checks.model import BoardGoal, Commitment, Plan, digest, iter_elements
 from service.db import User
-from service.findings import findings_by_id
 from service.reports import history
 from service.reports import scope as sc
 from service.reports.models import (
@@ -37,6 +36,7 @@ from service.reports.models import (
     UnitRef,
 )
 from service.reports.wording import sections
+from service.stored import findings_by_id
 
 BUDGET_RULES = ("B1", "B2", "B3", "B4", "B5", "B6", "F4", "F9", "F10")
 GRADES = {

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 
 from service import access, decisions
 from service import findings as stored
+from service import stored as stored_rows
 from service.db import Decision, DocumentSeries, DocumentVersion, FindingRow, User
 from service.errors import ApiError, not_found
 from service.web.common import FormErrors, checker, db, login_required, page
@@ -232,7 +233,7 @@ class Request:
     decision: Decision
     series: DocumentSeries
     requested_by: str
-    finding: stored.StoredFinding | None
+    finding: stored_rows.StoredFinding | None
     own: bool  # asked by the user
     same_person: bool  # asked by an account four eyes count as the user's (access.same_person)
 
@@ -282,7 +283,9 @@ def _requests(user: User, units: set[int] | None, number: int) -> tuple[int, lis
             )
         ):
             ids[(series_id, fingerprint)] = finding_id
-    found = {f.id: f for f in stored.findings_by_id(db(), sorted(ids.values()), current_lang())}
+    found = {
+        f.id: f for f in stored_rows.findings_by_id(db(), sorted(ids.values()), current_lang())
+    }
     return total, [
         Request(
             d,

@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 
 from checks.findings import format_value
 from service import access, decisions
-from service import findings as stored_findings
+from service import stored as stored_rows
 from service.db import CheckRun, DocumentVersion, FindingRow, OrgUnit, User
 from service.errors import ApiError, not_found
 from service.web import scenarios
@@ -106,7 +106,7 @@ def _catalogue_link(rule_id: str) -> str | None:
 def _context(visible: Visible, **more: Any) -> dict[str, Any]:
     lang = current_lang()
     user = the_user()
-    found = stored_findings.findings_by_id(db(), [visible.row.id], lang)[0]
+    found = stored_rows.findings_by_id(db(), [visible.row.id], lang)[0]
     series = visible.version.series
     rows = decisions.decisions_on(db(), series.id, visible.row.fingerprint)
     names = _usernames(

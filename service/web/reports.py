@@ -17,12 +17,13 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from service import access
-from service.findings import Filters, findings_by_id
+from service.findings import Filters
 from service.reports import exports, pdf
 from service.reports import scope as sc
 from service.reports.charts import charts
 from service.reports.control import build_control_report
 from service.reports.summary import summarise
+from service.stored import findings_by_id
 from service.web.common import FormErrors, checker, db, login_required, page
 from service.web.errors import html_error
 from service.web.findings import FIELDS, OrgTree, finding_link, read_filters, scope, the_user, years

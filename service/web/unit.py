@@ -23,10 +23,10 @@ from werkzeug.wrappers import Response
 from checks.catalogue import SEVERITY_RANK
 from checks.loading import InputError
 from service import access, ratelimit, store
-from service import findings as stored_findings
+from service import stored as stored_rows
 from service.db import CheckRun, DocumentSeries, DocumentVersion, OrgUnit, User
 from service.errors import ApiError
-from service.findings import StoredFinding
+from service.stored import StoredFinding
 from service.web.common import FormErrors, checker, current_user, db, login_required, page
 from service.web.errors import html_error
 from service.web.i18n import current_lang
@@ -308,7 +308,7 @@ def version(version_id: int) -> Response:
     found = visible_version(version_id)
     lang = current_lang()
     run = store.latest_run(db(), found.id)
-    findings = stored_findings.findings_of_runs(db(), [run.id], lang) if run is not None else []
+    findings = stored_rows.findings_of_runs(db(), [run.id], lang) if run is not None else []
     older = store.previous_version(db(), found)
     resolved: list[StoredFinding] = []
     if older is not None and run is not None:
@@ -317,7 +317,7 @@ def version(version_id: int) -> Response:
             now = {f.fingerprint for f in findings}
             resolved = [
                 f
-                for f in stored_findings.findings_of_runs(db(), [older_run.id], lang)
+                for f in stored_rows.findings_of_runs(db(), [older_run.id], lang)
                 if f.fingerprint not in now
             ]
             resolved.sort(key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.line or 0))

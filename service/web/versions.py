@@ -17,7 +17,7 @@ from checks.catalogue import SEVERITY_RANK
 from service import access
 from service.db import DocumentVersion, FindingRow, OrgUnit, User
 from service.errors import not_found
-from service.findings import StoredFinding
+from service.stored import StoredFinding
 from service.web.common import current_user, db
 
 MAX_ID = 2**31 - 1  # ids beyond a database integer are no object of ours (never a query error)
