@@ -16,7 +16,7 @@ Then separate driver processes (LOAD_DRIVERS, default 2) send the requests over 
    comment line) and reads (GET /api/v1/findings and GET /api/v1/documents);
 2. self-checks at fixed rates, open loop (a request is sent on schedule whether or not earlier
    ones are answered; its latency is counted from when it was due, so a server that falls behind
-   shows it): LOAD_RATE (default 200/s) and then lower rates (LOAD_RATES, default 100, 50, 25)
+   shows it): LOAD_RATE (default 200/s) and then lower rates (LOAD_RATES, default 150, 100, 50, 25)
    for LOAD_RATE_SECONDS each (default 20).
 
 Afterwards, in the database: once the queue is empty, every acknowledged upload (201, with its
@@ -634,28 +634,40 @@ def machine() -> str:
 
 def rate_lines(runs: list[tuple[float, list[dict[str, Any]], float]]) -> list[str]:
     lines = [
-        "| target /s | sent | answered /s | p50 ms | p99 ms | p99 from due ms | max ms | "
+        "| target /s | sent | answered /s (first due to last answer) | p50 ms | p99 ms | "
+        "p99 from due ms | max ms | "
         "statuses |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    for rate, records, seconds in runs:
+    for rate, records, _ in runs:
         ms = [r["ms"] for r in records]
         due = [r.get("ms_due", r["ms"]) for r in records]
         ok = sum(1 for r in records if r["status"] == 200)
         lines.append(
-            f"| {rate:g} | {len(records)} | {ok / seconds:.1f} | {pct(ms, 0.5):.0f} | "
+            f"| {rate:g} | {len(records)} | {ok / span(records):.1f} | {pct(ms, 0.5):.0f} | "
             f"{pct(ms, 0.99):.0f} | {pct(due, 0.99):.0f} | {max(ms):.0f} | {statuses(records)} |"
         )
     return lines
 
 
+def span(records: list[dict[str, Any]]) -> float:
+    """Seconds from the first request due to the last answer."""
+    first = min(r["at"] - max(0.0, r.get("late_ms", 0.0)) / 1000 for r in records)
+    return max(r["at"] + r["ms"] / 1000 for r in records) - first
+
+
 def sustained(runs: list[tuple[float, list[dict[str, Any]], float]]) -> str:
     """The highest target rate answered in full with p99 (from due) under 100 ms."""
     best = None
-    for rate, records, seconds in runs:
+    for rate, records, _ in runs:
         due = [r.get("ms_due", r["ms"]) for r in records]
         ok = sum(1 for r in records if r["status"] == 200)
-        if records and ok == len(records) and ok / seconds >= 0.95 * rate and pct(due, 0.99) < 100:
+        if (
+            records
+            and ok == len(records)
+            and ok / span(records) >= 0.95 * rate
+            and pct(due, 0.99) < 100
+        ):
             best = rate if best is None else max(best, rate)
     if best is None:
         return "none of the rates tried was answered in full with p99 under 100 ms"
@@ -671,7 +683,7 @@ def main() -> int:
     jobs = os.environ.get("LOAD_JOBS") or "queue"
     target = float(os.environ.get("LOAD_RATE") or 200)
     rates = [target] + [
-        float(r) for r in (os.environ.get("LOAD_RATES") or "100,50,25").split(",") if r
+        float(r) for r in (os.environ.get("LOAD_RATES") or "150,100,50,25").split(",") if r
     ]
     rate_seconds = env_int("LOAD_RATE_SECONDS", 20)
     base = server_url()

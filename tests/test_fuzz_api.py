@@ -279,6 +279,10 @@ def test_what_the_fuzzing_found_stays_fixed(service_app: Flask) -> None:
     assert answer.status_code == 405
     assert "GET" in answer.headers["Allow"]
 
+    # a probe's answer does not depend on the credentials it sends: 200, not an undeclared 401
+    for probe in ("/healthz", "/readyz"):
+        assert client.get(probe, headers=bearer("revoked-or-wrong")).status_code == 200
+
     # id 0 names nothing, as an id past what a table holds: 404, not an undeclared 422
     assert client.get("/api/v1/findings/0/decisions", headers=enhet).status_code == 404
     assert client.get("/api/v1/documents/0", headers=enhet).status_code == 404
