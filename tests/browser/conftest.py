@@ -43,7 +43,10 @@ def _missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an asyncio loop set as running in this
+# thread while it is open, so a later test that runs a coroutine (a job worker in process) would
+# find "a running event loop". The browser and its servers end with the browser tests.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     reason = _missing()
     if reason is not None:
@@ -76,7 +79,7 @@ class Server:
     log: Path
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
+@pytest.fixture(scope="package", params=BACKENDS)
 def server(
     request: pytest.FixtureRequest,
     demo_templates: DemoTemplates,
