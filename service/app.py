@@ -193,8 +193,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     def _end(_exc: BaseException | None) -> None:
         db: Session | None = g.pop("db", None)
         if db is not None:
-            db.rollback()
-            db.close()
+            try:
+                db.rollback()
+                db.close()
+            except DBAPIError:
+                # the connection went away under the request (the database restarted, its
+                # connections cut): nothing is left to roll back, and the answer is given already
+                db.invalidate()
 
     @app.after_request
     def _log(response: Response) -> Response:
