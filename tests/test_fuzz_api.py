@@ -40,11 +40,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
-from sqlalchemy import select
+from flask import Flask, g
+from sqlalchemy import select, text
 
 from service.db import User
-from tests.conftest import MINIMAL_PLAN
+from tests.conftest import MINIMAL_PLAN, _pg_admin
 from tests.test_limits_server import _free_port
 from tests.test_service import bearer, tokens, unit_id
 from tests.test_service_openapi import document
@@ -345,3 +345,15 @@ def test_what_the_fuzzing_found_stays_fixed(service_app: Flask) -> None:
         f"/api/v1/documents/{stored.json['version']['id']}/original", headers=enhet
     )
     assert isinstance(original.get_json(), dict)
+
+
+def test_what_the_faults_found_stays_fixed(service_app: Flask, database_url: str) -> None:
+    """make faults: a connection cut between a request's work and its end (the database
+    restarted) made the rollback in the request's teardown raise, and gunicorn answered 500."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a connection cut under a request: PostgreSQL's pg_terminate_backend")
+    with service_app.test_request_context("/api/v1/catalogue"):
+        service_app.preprocess_request()
+        pid = g.db.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        _pg_admin(f"SELECT pg_terminate_backend({int(pid)})")
+        service_app.do_teardown_request(None)  # no exception: the connection is dropped
