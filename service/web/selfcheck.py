@@ -19,6 +19,7 @@ from checks.documents import DOCUMENT_NAMES, DOCUMENT_NAMES_EN
 from service import access, ratelimit
 from service.db import User
 from service.web.common import FormErrors, checker, current_user, db, login_required, page
+from service.web.fields import MAX_COMMITTEE, form_committee, form_year, megabytes
 from service.web.i18n import current_lang
 from service.web.reading import (
     FORMATS,
@@ -35,7 +36,6 @@ from service.web.reading import (
 selfcheck_pages = Blueprint("pages_selfcheck", __name__)
 
 MAX_FILES = 10  # a dossier holds at most one document of each of seven kinds
-MAX_COMMITTEE = 200
 ACCEPT = ",".join(FORMATS)
 KIND_LABELS = {
     "verksamhetsplan": _l("Verksamhetsplan"),
@@ -85,7 +85,7 @@ def too_large(_exc: RequestEntityTooLarge) -> Response:
         _(
             "Det du skickade är för stort. Filerna får vara högst %(files)s MB tillsammans och "
             "inklistrad text högst %(text)s kB. Skicka färre eller mindre filer.",
-            files=_megabytes(_max_request()),
+            files=megabytes(_max_request()),
             text=_max_text() // 1000,
         ),
     )
@@ -102,31 +102,6 @@ def _max_text() -> int:
     from flask import current_app
 
     return int(current_app.config.get("MAX_FORM_MEMORY_SIZE") or 500_000)
-
-
-def _megabytes(size: int) -> str:
-    text = f"{size / 1024 / 1024:.1f}".removesuffix(".0")
-    return text.replace(".", ",") if current_lang() == "sv" else text
-
-
-def _year(value: str, errors: FormErrors) -> int | None:
-    value = value.strip()
-    if not value:
-        return None
-    if not (len(value) == 4 and value.isascii() and value.isdigit()) or not (
-        1990 <= int(value) <= 2100
-    ):
-        errors.add("year", _("Ange året med fyra siffror, till exempel 2012"))
-        return None
-    return int(value)
-
-
-def _committee(value: str, errors: FormErrors) -> str | None:
-    value = " ".join(value.split())
-    if len(value) > MAX_COMMITTEE:
-        errors.add("committee", _("Nämndens namn får vara högst %(n)d tecken", n=MAX_COMMITTEE))
-        return None
-    return value or None
 
 
 def _sources(files: list[FileStorage], text: str, errors: FormErrors) -> list[Source]:
@@ -173,8 +148,8 @@ def check() -> Response:
         "text": form.get("text", ""),
     }
     errors = FormErrors()
-    year = _year(form.get("year", ""), errors)
-    committee = _committee(form.get("committee", ""), errors)
+    year = form_year(form.get("year", ""), errors)
+    committee = form_committee(form.get("committee", ""), errors)
     kind = form.get("kind", "") or None
     if kind is not None and kind not in IMPORT_KINDS:
         errors.add("kind", _("Välj en sort i listan, eller låt kontrollen känna igen den"))

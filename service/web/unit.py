@@ -29,6 +29,7 @@ from service.errors import ApiError
 from service.stored import StoredFinding
 from service.web.common import FormErrors, checker, current_user, db, login_required, page
 from service.web.errors import html_error
+from service.web.fields import MAX_COMMITTEE, form_committee, form_year, megabytes
 from service.web.i18n import current_lang
 from service.web.reading import FORMATS, file_name, worded
 from service.web.versions import (
@@ -44,7 +45,6 @@ from service.web.versions import (
 
 unit_pages = Blueprint("pages_unit", __name__)
 
-MAX_COMMITTEE = 200
 MEDIA_TYPES = {
     ".yaml": "application/yaml",
     ".yml": "application/yaml",
@@ -197,37 +197,12 @@ def too_large(_exc: RequestEntityTooLarge) -> Response:
     except ApiError as exc:  # not theirs (404) or not their role's (403): as any page says it
         return html_error(exc.status, exc.detail, exc.headers, g.get("request_id", ""))
     errors = FormErrors()
-    limit = _megabytes(int(request.max_content_length or 0))
+    limit = megabytes(int(request.max_content_length or 0))
     errors.add(
         "dokument",
         _("Filen är för stor. Den får vara högst %(size)s MB.", size=limit),
     )
     return _upload_form(found, errors, status=413)
-
-
-def _megabytes(size: int) -> str:
-    text = f"{size / 1024 / 1024:.1f}".removesuffix(".0")
-    return text.replace(".", ",") if current_lang() == "sv" else text
-
-
-def _year(value: str, errors: FormErrors) -> int | None:
-    value = value.strip()
-    if not value:
-        return None
-    if not (len(value) == 4 and value.isascii() and value.isdigit()) or not (
-        1990 <= int(value) <= 2100
-    ):
-        errors.add("year", _("Ange året med fyra siffror, till exempel 2012"))
-        return None
-    return int(value)
-
-
-def _committee(value: str, errors: FormErrors) -> str | None:
-    value = " ".join(value.split())
-    if len(value) > MAX_COMMITTEE:
-        errors.add("committee", _("Nämndens namn får vara högst %(n)d tecken", n=MAX_COMMITTEE))
-        return None
-    return value or None
 
 
 def _file(upload: FileStorage | None, errors: FormErrors) -> tuple[str, bytes] | None:
@@ -267,8 +242,8 @@ def upload(unit_id: int) -> Response:
         "committee": form.get("committee", "")[: MAX_COMMITTEE + 20],
     }
     errors = FormErrors()
-    year = _year(form.get("year", ""), errors)
-    committee = _committee(form.get("committee", ""), errors)
+    year = form_year(form.get("year", ""), errors)
+    committee = form_committee(form.get("committee", ""), errors)
     chosen = _file(request.files.get("dokument"), errors)
     if errors or chosen is None:
         return _upload_form(found, errors, values, 422)
