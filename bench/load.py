@@ -689,6 +689,7 @@ def main() -> int:
     base = server_url()
     started = datetime.now(UTC)
     header = machine()
+    start_load = os.getloadavg()[0]
     print(f"make load: {clients} clients × {seconds} s, gunicorn {workers} workers, jobs {jobs}")
     with tempfile.TemporaryDirectory(prefix="styrkoll-load-") as tmp, own_database(base) as url:
         folder = Path(tmp)
@@ -773,6 +774,13 @@ def main() -> int:
         "charged for the wait (no coordinated omission). Sustained with p99 under 100 ms: "
         + sustained(rate_runs)
         + ".",
+        "",
+        "## The machine",
+        "",
+        f"Load average (1 min) at the start {start_load:.1f}, at the end "
+        f"{os.getloadavg()[0]:.1f}: the drivers, gunicorn, the worker and PostgreSQL share the "
+        "cores with each other and with other work, so these figures say what this machine did "
+        "then, not what the service does on a server of its own.",
         "",
         "## The server's own log",
         "",

@@ -60,12 +60,12 @@ SCHEMATHESIS = BIN / "schemathesis"
 # The operations where a schema-valid request may still be refused with 422, and why.
 POSITIVE_422 = {
     "POST /api/v1/checks": "whether the fields make a document of its kind is the checker's call",
-    "POST /api/v1/documents": "the same, and the document's year and committee must fit the unit",
-    "POST /api/v1/findings/{finding_id}/decisions": "an exception needs an end date to come",
+    "POST /api/v1/documents": "the same (and an empty body is no document)",
+    "POST /api/v1/findings/{finding_id}/decisions": "an exception needs an end date, to come",
     "POST /api/v1/auth/tokens": "at most the service's TOKEN_DAYS (configured; 90)",
     "POST /api/v1/organisation": "the parent must exist and be of the level above",
-    "POST /api/v1/users": "the unit must exist; an enhet user needs one",
-    "PATCH /api/v1/users/{user_id}": "the unit must exist; an enhet user needs one",
+    "POST /api/v1/users": "the unit named must exist",
+    "PATCH /api/v1/users/{user_id}": "the unit named must exist, and something must change",
     "GET /api/v1/documents/{version_id}/diff": "the older version must be of the same document",
     "GET /api/v1/reports/summary": "the id must be a committee's (level nämnd)",
     "GET /api/v1/reports/summary.pdf": "the id must be a committee's (level nämnd)",
