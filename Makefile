@@ -119,6 +119,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_recheck.py  # 10,000 documents re-checked by 1, 2, 4 workers: bench/results-recheck.md
 	$(PY) bench/bench_reports.py  # 10,000 findings exported, the summary and the PDFs: bench/results-reports.md
 	$(PY) bench/bench_pages.py  # every page on the demo data, the overview with 500 units: bench/results-pages.md
+	$(PY) bench/bench_memory.py  # 1,000,000 checks in one worker (about an hour): bench/results-memory.md
 
 # Every excerpt of ../shared/corpus imported and checked: bench/corpus.md.
 corpus: $(STAMP)

@@ -1,9 +1,9 @@
-"""`make bench`: time and memory of checking the example plan; writes bench/results.md.
+"""`make bench`: time of checking the example plan; writes bench/results.md.
 
 Targets (issue 15): median check of the seed-sized plan ≤ 1.5 ms and ≤ 5× pydantic validation of
 the same plan, including the hop to the worker process; the same ratio reported for plans 10× and
-100× its size; memory flat over many checks in one worker. Measured here, never asserted in unit
-tests (shared, noisy machines). BENCH_CHECKS sets the checks of the memory part (default 100000).
+100× its size. Memory over many checks is bench/bench_memory.py. Measured here, never asserted in
+unit tests (shared, noisy machines).
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-
-import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -54,10 +52,6 @@ def p(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def mib(pid: int | None) -> float:
-    return psutil.Process(pid).memory_info().rss / 2**20 if pid else float("nan")
-
-
 def scaled(data: dict[str, Any], times: int) -> dict[str, Any]:
     """The plan with its KF goals (and all below them) written `times` over, each copy numbered
     and titled apart so that every element keeps an id of its own."""
@@ -86,7 +80,6 @@ def plan_of(data: dict[str, Any]) -> LoadedDocument:
 
 
 def main() -> None:
-    checks_for_memory = int(os.environ.get("BENCH_CHECKS", "100000"))
     runs = 2000
     loaded = load_plan(EXAMPLE)
     data, _ = compose_yaml(EXAMPLE.read_text(encoding="utf-8"), str(EXAMPLE))
@@ -147,18 +140,6 @@ def main() -> None:
             ("load from file (YAML + pydantic + ids)", timed(lambda: load_plan(EXAMPLE), 300, 10))
         )
 
-        worker_pid = checker.engine.pid  # type: ignore[union-attr]
-        parent_before, worker_before = mib(os.getpid()), mib(worker_pid)
-        started = time.perf_counter()
-        checkpoints = []
-        step = max(1, checks_for_memory // 5)
-        for i in range(1, checks_for_memory + 1):
-            checker.check(loaded)
-            if i % step == 0:
-                checkpoints.append((i, mib(os.getpid()), mib(checker.engine.pid)))  # type: ignore[union-attr]
-        elapsed = time.perf_counter() - started
-        parent_after, worker_after = mib(os.getpid()), mib(checker.engine.pid)  # type: ignore[union-attr]
-        same_worker = checker.engine.pid == worker_pid  # type: ignore[union-attr]
         facts_count = len(facts)
         findings = len(checker.check(loaded).findings)
         rules = len(checker.catalogue.rules)
@@ -197,19 +178,7 @@ def main() -> None:
         )
     lines += [
         "",
-        f"## Memory over {checks_for_memory:,} checks ({elapsed:.0f} s, one worker throughout: "
-        f"{same_worker})",
-        "",
-        "| after checks | parent RSS MiB | worker RSS MiB |",
-        "| ---: | ---: | ---: |",
-        f"| 0 | {parent_before:.1f} | {worker_before:.1f} |",
-    ]
-    for i, parent_mib, worker_mib in checkpoints:
-        lines.append(f"| {i:,} | {parent_mib:.1f} | {worker_mib:.1f} |")
-    lines += [
-        "",
-        f"Growth: parent {parent_after - parent_before:+.1f} MiB, "
-        f"worker {worker_after - worker_before:+.1f} MiB.",
+        "Memory over many checks in one worker: `bench/bench_memory.py`, bench/results-memory.md.",
         "",
     ]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")

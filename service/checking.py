@@ -16,7 +16,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, or_, select, update
+from sqlalchemy import Table, and_, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, defer
 from sqlalchemy.orm.attributes import set_committed_value
@@ -40,7 +40,8 @@ from service.db import (
 )
 from service.store import models_hash, read_version, reparse, validated_fields
 
-Judged = tuple[CheckRun, list[FindingRow], list[FindingRow]]  # run, findings, resolved
+# run, its findings' rows as inserted, the ids of the earlier findings it no longer has
+Judged = tuple[CheckRun, list[dict[str, Any]], list[int]]
 AKT = "akt"  # findings on the dossier as a whole (R1): kept with the plan, else the new version
 ORDER = list(DOCUMENT_MODELS)
 _SAVED: set[str] = set()  # catalogues whose rule texts this process has seen stored
@@ -111,11 +112,21 @@ def _rank(kind: str) -> int:
     return ORDER.index(base) if base in ORDER else len(ORDER)
 
 
+@dataclass(frozen=True)
+class Earlier:
+    """What comparing a new run with an earlier one reads of each earlier finding."""
+
+    id: int
+    fingerprint: str
+    first_seen_at: Any
+
+
 def previous_findings(
     session: Session, versions: list[DocumentVersion]
-) -> dict[int, list[FindingRow]]:
+) -> dict[int, list[Earlier]]:
     """Per version, the findings of its latest run – or, for a version without a run, of the
-    previous version's – that a new run is compared with: in one or two statements."""
+    previous version's – that a new run is compared with: in one or two statements, reading
+    only id, fingerprint and first sighting (never the findings' JSON)."""
     run_of = {v.id: v.latest_run_id for v in versions}
     missing = [v for v in versions if v.latest_run_id is None and v.version > 1]
     if missing:
@@ -132,13 +143,17 @@ def previous_findings(
         for v in missing:
             run_of[v.id] = by_place.get((v.series_id, v.version))
     runs = {r for r in run_of.values() if r is not None}
-    found: dict[int, list[FindingRow]] = {r: [] for r in runs}
+    found: dict[int, list[Earlier]] = {r: [] for r in runs}
     if runs:
         rows = session.execute(
-            select(FindingRow).where(FindingRow.run_id.in_(runs)).order_by(FindingRow.id)
-        ).scalars()
-        for row in rows:
-            found[row.run_id].append(row)
+            select(
+                FindingRow.run_id, FindingRow.id, FindingRow.fingerprint, FindingRow.first_seen_at
+            )
+            .where(FindingRow.run_id.in_(runs))
+            .order_by(FindingRow.id)
+        ).all()
+        for run_id, id_, fp, seen in rows:
+            found[run_id].append(Earlier(id_, fp, seen))
     return {vid: found[r] if r is not None else [] for vid, r in run_of.items()}
 
 
@@ -230,7 +245,7 @@ def run_job(
             "kind": next(k for k, v in run.dossier.items() if v == version_id),
             "run": run.id,
             "findings": len(rows),
-            "new": sum(r.change == "new" for r in rows),
+            "new": sum(r["change"] == "new" for r in rows),
             "resolved": len(resolved),
         }
         for version_id, (run, rows, resolved) in judged.items()
@@ -290,17 +305,22 @@ def _store_runs(
         .values(latest_run_id=bindparam("rid")),
         [{"vid": m.version.id, "rid": r.id} for m, r in zip(members, runs, strict=True)],
     )
+    values: list[dict[str, Any]] = []
     for member, run in zip(members, runs, strict=True):
         if member.version.latest_run_id is None or member.version.latest_run_id < run.id:
             set_committed_value(member.version, "latest_run_id", run.id)
         old = {f.fingerprint: f for f in before[member.version.id]}
         records = shares[member.kind][0]
         rows = [_row(run.id, f, old.get(f.fingerprint), now) for f in records]
-        session.add_all(rows)
+        values += rows
         fingerprints = {f.fingerprint for f in records}
-        resolved = [f for fp, f in old.items() if fp not in fingerprints]
+        resolved = [f.id for fp, f in old.items() if fp not in fingerprints]
         judged[member.version.id] = (run, rows, resolved)
-    session.flush()
+    if values:
+        # one executemany without RETURNING (psycopg pipelines it with one prepared statement),
+        # not ORM objects: a unit's runs store a few hundred findings; `findings_of` reads a
+        # run's rows when an answer shows them
+        session.execute(insert(cast(Table, FindingRow.__table__)), values)
     audit.append_many(  # one lock and one read of the chain's head for the whole dossier
         session,
         [
@@ -314,7 +334,7 @@ def _store_runs(
                     "catalogue": result.catalogue_version,
                     "catalogue_hash": result.catalogue_hash,
                     "findings": len(rows),
-                    "new": sum(r.change == "new" for r in rows),
+                    "new": sum(r["change"] == "new" for r in rows),
                     "resolved": len(resolved),
                     **({"job": job_id} if job_id is not None else {}),
                 },
@@ -325,24 +345,26 @@ def _store_runs(
     return judged
 
 
-def _row(run_id: int, f: FindingRecord, old: FindingRow | None, now: Any) -> FindingRow:
-    return FindingRow(
-        run_id=run_id,
-        fingerprint=f.fingerprint,
-        rule_id=f.rule_id,
-        severity=f.severity,
-        element_id=f.element_id,
-        element=dict(f.element),
-        document=f.document,
-        document_kind=f.document_kind,
-        path=f.path,
-        line=f.line,
-        breadcrumb={lang: list(c) for lang, c in f.breadcrumb.items()},
-        evidence=[e.model_dump(mode="json") for e in f.evidence],
-        values=_plain(f.values),
-        change="persisting" if old is not None else "new",
-        first_seen_at=old.first_seen_at if old is not None else now,
-    )
+def _row(run_id: int, f: FindingRecord, old: Earlier | None, now: Any) -> dict[str, Any]:
+    """A finding's row as inserted: every column given (no ORM default runs here)."""
+    return {
+        "run_id": run_id,
+        "fingerprint": f.fingerprint,
+        "rule_id": f.rule_id,
+        "severity": f.severity,
+        "element_id": f.element_id,
+        "element": dict(f.element),
+        "document": f.document,
+        "document_kind": f.document_kind,
+        "path": f.path,
+        "line": f.line,
+        "breadcrumb": {lang: list(c) for lang, c in f.breadcrumb.items()},
+        "evidence": [e.model_dump(mode="json") for e in f.evidence],
+        "values": _plain(f.values),
+        "legacy_message": None,
+        "change": "persisting" if old is not None else "new",
+        "first_seen_at": old.first_seen_at if old is not None else now,
+    }
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:

@@ -155,6 +155,8 @@ def _recheck(args: argparse.Namespace) -> int:
             session, year, "recheck", catalogue.content_hash, mode == "queue", args.reread
         )
         session.commit()
+        if mode == "queue":
+            jobs.after_bulk_enqueue(session, len(queued))
     ids = [job.id for job in queued]
     if mode == "queue":
         print(f"{len(ids)} jobb i kön, ett per enhet med handlingar för {year}")

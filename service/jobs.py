@@ -153,6 +153,24 @@ def recheck_year(
     return jobs
 
 
+BULK = 50  # jobs queued at once from which the queue's statistics are refreshed
+
+
+def after_bulk_enqueue(session: Session, count: int) -> None:
+    """Refresh the planner's statistics of the queue after many jobs were queued at once.
+
+    procrastinate's fetch orders the waiting jobs by priority and id; with statistics taken when
+    the queue was nearly empty, PostgreSQL plans it as "read every waiting job, test its lock,
+    sort" instead of "walk the priority index to the first free one": measured 2026-11-30 with
+    2,000 jobs waiting, 52 ms a fetch (every worker pays it per job, falling as the queue
+    drains) against 0.07 ms after ANALYZE. Autovacuum refreshes them only after a delay, so a
+    re-check of the year does it itself, after its commit. Nothing to do on SQLite."""
+    if count < BULK or session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(text(f"ANALYZE {SCHEMA}.procrastinate_jobs"))
+    session.commit()
+
+
 @dataclass(frozen=True)
 class JobState:
     state: State

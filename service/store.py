@@ -263,8 +263,8 @@ def store_version(
         jobs.enqueue(session, [job])
         return Upload(version, None, [], [], job)
     assert checker is not None, "a check in this transaction needs the checker"
-    run, findings, resolved = run_job(session, checker, job, (version, loaded))[version.id]
-    return Upload(version, run, findings, resolved, job)
+    run, _, resolved = run_job(session, checker, job, (version, loaded))[version.id]
+    return Upload(version, run, findings_of(session, run), findings_by_id(session, resolved), job)
 
 
 def latest_run(session: Session, version_id: int) -> CheckRun | None:
@@ -286,6 +286,16 @@ def previous_version(session: Session, version: DocumentVersion) -> DocumentVers
         .order_by(DocumentVersion.version.desc())
         .limit(1)
     ).scalar_one_or_none()
+
+
+def findings_by_id(session: Session, ids: list[int]) -> list[FindingRow]:
+    if not ids:
+        return []
+    return list(
+        session.execute(
+            select(FindingRow).where(FindingRow.id.in_(ids)).order_by(FindingRow.id)
+        ).scalars()
+    )
 
 
 def findings_of(session: Session, run: CheckRun | None) -> list[FindingRow]:

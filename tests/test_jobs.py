@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -166,6 +166,7 @@ def test_a_dossier_loads_in_a_bounded_number_of_statements_without_originals(
     assert (one, five) == (1, 5)
     assert len(many) == len(few) <= 3, many
     assert not any("original" in s for s in many + few)  # the stored models, not the originals
+    assert not any("evidence" in s for s in many + few)  # earlier findings: no JSON read
 
 
 def test_a_job_done_twice_stores_nothing_new_and_a_run_is_keyed_by_job_and_version(
@@ -204,7 +205,7 @@ def test_a_job_for_a_version_no_longer_current_judges_only_that_version(
         assert list(runs) == [first]
         run = runs[first][0]
         assert run.dossier["verksamhetsplan"] == first and len(run.dossier) == 5
-        assert {f.rule_id for f in runs[first][1]} >= {"C1", "B4"}  # the defects it had
+        assert {f["rule_id"] for f in runs[first][1]} >= {"C1", "B4"}  # the defects it had
 
 
 def test_a_worker_with_another_catalogue_fails_the_job_with_a_clear_error(
@@ -265,3 +266,29 @@ def test_store_version_without_a_checker_only_queues(service_app: Flask) -> None
                 session, None, user, unit, CLEAN_EXAMPLE.read_bytes(), "vp.yaml", YAML
             )
         session.rollback()
+
+
+FETCH = (  # the candidate query of procrastinate's fetch (procrastinate_fetch_job_v2)
+    "EXPLAIN SELECT jobs.id FROM procrastinate.procrastinate_jobs AS jobs WHERE NOT EXISTS ("
+    "SELECT 1 FROM procrastinate.procrastinate_jobs AS other_jobs WHERE jobs.lock IS NOT NULL"
+    " AND other_jobs.lock = jobs.lock AND (other_jobs.status = 'doing' OR (other_jobs.status ="
+    " 'todo' AND (other_jobs.priority > jobs.priority OR (other_jobs.priority = jobs.priority"
+    " AND other_jobs.id < jobs.id))))) AND jobs.status = 'todo' AND jobs.queue_name ="
+    " ANY(ARRAY['checks']::varchar[]) AND (jobs.scheduled_at IS NULL OR jobs.scheduled_at <="
+    " now()) ORDER BY jobs.priority DESC, jobs.id ASC LIMIT 1 FOR UPDATE OF jobs SKIP LOCKED"
+)
+
+
+def test_after_a_bulk_enqueue_a_fetch_walks_the_priority_index_instead_of_sorting_the_queue(
+    service_app: Flask,
+) -> None:
+    with sessions(service_app) as session:
+        if session.get_bind().dialect.name != "postgresql":
+            pytest.skip("the job queue is PostgreSQL's; SQLite checks inline")
+        unit = unit_id(service_app, UNIT)
+        queued = [jobs.create_job(session, unit, 2012, "recheck", "test") for _ in range(2000)]
+        jobs.enqueue(session, queued)
+        session.commit()
+        jobs.after_bulk_enqueue(session, len(queued))
+        plan = "\n".join(session.execute(text(FETCH)).scalars())
+    assert "procrastinate_jobs_priority_idx" in plan and "Sort" not in plan, plan
