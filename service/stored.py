@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Select, select, tuple_
 from sqlalchemy.orm import Session
 
-from checks.findings import EvidenceRecord, Finding, FindingRecord, Texts, render
+from checks.findings import EvidenceRecord, Finding, FindingRecord, Texts, built, render
 from service.db import (
     CatalogueRule,
     CheckRun,
@@ -172,21 +172,25 @@ def rule_texts(session: Session, wanted: set[tuple[str, str]]) -> dict[tuple[str
 
 def record(row: FindingRow, catalogue_version: str, catalogue_hash: str) -> FindingRecord:
     """The stored row as the library's language-neutral record."""
-    return FindingRecord.model_construct(
-        rule_id=row.rule_id,
-        severity=row.severity,
-        element_id=row.element_id,
-        element=row.element,
-        document=row.document,
-        document_kind=row.document_kind,
-        path=row.path,
-        line=row.line,
-        breadcrumb=row.breadcrumb,
-        evidence=[EvidenceRecord.model_construct(**e) for e in row.evidence],
-        values=row.values or {},
-        fingerprint=row.fingerprint,
-        catalogue_version=catalogue_version,
-        catalogue_hash=catalogue_hash,
+    return built(
+        FindingRecord,
+        {
+            "rule_id": row.rule_id,
+            "severity": row.severity,
+            "element_id": row.element_id,
+            "element": row.element,
+            "document": row.document,
+            "document_kind": row.document_kind,
+            "path": row.path,
+            "line": row.line,
+            "breadcrumb": row.breadcrumb,
+            # model_construct: a row stored before 0003 may lack a key
+            "evidence": [EvidenceRecord.model_construct(**e) for e in row.evidence],
+            "values": row.values or {},
+            "fingerprint": row.fingerprint,
+            "catalogue_version": catalogue_version,
+            "catalogue_hash": catalogue_hash,
+        },
     )
 
 
@@ -211,8 +215,7 @@ def stored(
     fields: dict[str, Any] = {name: getattr(finding, name) for name in Finding.model_fields}
     if row.values is None and row.legacy_message is not None:
         fields["message"] = row.legacy_message
-    return StoredFinding.model_construct(
-        **fields,
+    fields.update(
         id=row.id,
         run=row.run_id,
         version=version,
@@ -223,6 +226,7 @@ def stored(
         first_seen_at=iso(row.first_seen_at),
         status=status,
     )
+    return built(StoredFinding, fields)
 
 
 def rows_fields(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
+
 from checks.checker import Checker
 from checks.findings import fingerprint, format_value
 from checks.loading import load_plan
@@ -97,3 +99,19 @@ def test_values_are_formatted_for_readers() -> None:
     assert format_value(32.9, "sv") == "32,9"
     assert format_value(None, "sv") == "saknas"
     assert format_value(True, "en") == "yes"
+
+
+def test_a_model_built_from_all_its_fields_equals_pydantics_construction() -> None:
+    from checks.findings import EvidenceRecord, built
+
+    values = {"element": {"sv": "åtagande 1", "en": "commitment 1"}, "field": "f"}
+    values |= {"description": "beskrivning", "value": 3}
+    made, constructed = (
+        built(EvidenceRecord, dict(values)),
+        EvidenceRecord.model_construct(**values),
+    )
+    assert made == constructed and made.model_dump() == constructed.model_dump()
+    assert made.model_fields_set == constructed.model_fields_set
+    assert EvidenceRecord.model_validate(made.model_dump()) == made
+    with pytest.raises(AssertionError, match="value"):  # every field, or it is not built
+        built(EvidenceRecord, {k: v for k, v in values.items() if k != "value"})

@@ -280,3 +280,15 @@ def test_what_the_api_answers_is_what_the_document_declares(service_app: Flask) 
     exercise_accounts(api, service_app)
     answered = {(m, p) for m, p, s in api.seen if s < 300}
     assert answered == {(m, p) for m, p, _ in operations(api.doc)}
+
+
+def test_a_query_models_schema_is_generated_once_and_every_caller_gets_its_own_copy() -> None:
+    from pydantic import TypeAdapter
+
+    from service.api.schemas import CheckQuery, FindingsQuery
+
+    for model in (CheckQuery, FindingsQuery):
+        first = model.model_json_schema()
+        assert first == TypeAdapter(model).json_schema()  # as pydantic makes it
+        first["properties"].clear()  # a caller changing its copy changes no later answer
+        assert model.model_json_schema() == TypeAdapter(model).json_schema()

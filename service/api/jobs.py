@@ -9,11 +9,11 @@ from typing import Literal
 from flask import Response
 from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from service import access
 from service.api.common import SECURITY, db, iso, ok, responses
-from service.api.schemas import FindingOut, Out, VersionOut
+from service.api.schemas import FindingOut, Out, Query, VersionOut
 from service.auth import require_user
 from service.db import CheckJob
 from service.errors import not_found
@@ -28,7 +28,7 @@ jobs_bp = APIBlueprint(
 )
 
 
-class JobPath(BaseModel):
+class JobPath(Query):
     job_id: int
 
 

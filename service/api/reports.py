@@ -12,11 +12,11 @@ from typing import Literal
 from flask import Response
 from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from service import access
 from service.api.common import SECURITY, checker, db, ok, responses
-from service.api.schemas import Id
+from service.api.schemas import Id, Query
 from service.auth import require_user
 from service.errors import ApiError
 from service.filenames import safe_filename
@@ -59,7 +59,7 @@ XLSX = _binary(exports.XLSX, "Excel-arbetsbok: ett blad per enhet eller område"
 CSV = _binary("text/csv", "CSV: UTF-8 med BOM, semikolon mellan fälten")
 
 
-class SummaryQuery(BaseModel):
+class SummaryQuery(Query):
     committee: Id = Field(description="nämndens id (organisationsenhet på nivån nämnd)")
     year: int = Field(ge=1990, le=2100, description="året som sammanfattas")
     lang: Lang = Field(default="sv", description="språk: sv eller en")
@@ -71,13 +71,13 @@ class ChartQuery(SummaryQuery):
     )
 
 
-class ControlQuery(BaseModel):
+class ControlQuery(Query):
     administration: Id = Field(description="förvaltningens id (nivån förvaltning)")
     year: int = Field(ge=1990, le=2100)
     lang: Lang = "sv"
 
 
-class ExportQuery(BaseModel):
+class ExportQuery(Query):
     """The findings list's filters (GET /api/v1/findings), without paging."""
 
     unit: Id | None = None
