@@ -40,11 +40,54 @@ def commit() -> str:
         return "unknown"
 
 
+def write(
+    samples: list[tuple[int, float, float, float]],
+    total: int,
+    header: tuple[str, str, int],
+    worker: tuple[bool, int],
+) -> str:
+    """The results as they stand: written at every sample, so a run stopped early still says
+    what it measured (and that it stopped)."""
+    started_at, load, findings = header
+    same_worker, starts = worker
+    done, elapsed = samples[-1][0], samples[-1][1]
+    base, half, last = samples[0], samples[len(samples) // 2], samples[-1]
+    per_check = f"{elapsed / done * 1000:.2f} ms a check" if done else "no check yet"
+    lines = [
+        "# Memory over many checks in one worker",
+        "",
+        f"Written by `make bench` (bench/bench_memory.py) from {started_at} UTC on commit "
+        f"{commit()}; {platform.machine()}, {os.cpu_count()} cores shared with other work (load "
+        f"average {load} at the start), Python {platform.python_version()}.",
+        f"The defect plan (`{EXAMPLE.relative_to(ROOT)}`, {findings} findings) checked in one "
+        f"`Checker` after 1,000 warm-up checks: **{done:,} of {total:,} checks** in "
+        f"{elapsed:.0f} s ({per_check}). One engine worker throughout: **{same_worker}** "
+        f"(workers started: {starts}).",
+        "",
+        "| after checks | seconds | parent RSS MiB | worker RSS MiB |",
+        "| ---: | ---: | ---: | ---: |",
+    ]
+    for i, seconds, parent, worker_mib in samples:
+        lines.append(f"| {i:,} | {seconds:.0f} | {parent:.1f} | {worker_mib:.1f} |")
+    lines += [
+        "",
+        f"Growth from the first sample: parent {last[2] - base[2]:+.1f} MiB, worker "
+        f"{last[3] - base[3]:+.1f} MiB; over the second half (from {half[0]:,} checks): "
+        f"parent {last[2] - half[2]:+.1f} MiB, worker {last[3] - half[3]:+.1f} MiB.",
+        "",
+    ]
+    if done < total:
+        lines += [f"Stopped early: {done:,} of the {total:,} checks were run.", ""]
+    text = "\n".join(lines)
+    RESULTS.write_text(text, encoding="utf-8")
+    return text
+
+
 def main() -> None:
     total = int(os.environ.get("BENCH_MEMORY_CHECKS", "1000000"))
     step = int(os.environ.get("BENCH_MEMORY_STEP", str(max(1, total // 20))))
     loaded = load_plan(EXAMPLE)
-    started_at = datetime.now(UTC)
+    started_at = f"{datetime.now(UTC):%Y-%m-%d %H:%M}"
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     with Checker() as checker:
         findings = len(checker.check(loaded).records)  # the worker is up before settling
@@ -52,50 +95,23 @@ def main() -> None:
         for _ in range(1000):  # warm: caches filled, allocator arenas at their working size
             checker.check(loaded)
         first_pid = checker.engine.pid  # type: ignore[union-attr]
+        header = (started_at, load, findings)
         samples = [(0, 0.0, mib(os.getpid()), mib(first_pid))]
         started = time.perf_counter()
+        text = ""
         for i in range(1, total + 1):
             checker.check(loaded)
-            if i % step == 0:
+            if i % step == 0 or i == total:
                 pid = checker.engine.pid  # type: ignore[union-attr]
                 samples.append((i, time.perf_counter() - started, mib(os.getpid()), mib(pid)))
+                worker = (pid == first_pid, checker.engine.starts)  # type: ignore[union-attr]
+                text = write(samples, total, header, worker)
                 print(
                     f"{i:,} checks: parent {samples[-1][2]:.1f} MiB, worker "
                     f"{samples[-1][3]:.1f} MiB",
                     flush=True,
                 )
-        elapsed = time.perf_counter() - started
-        same_worker = checker.engine.pid == first_pid  # type: ignore[union-attr]
-        starts = checker.engine.starts  # type: ignore[union-attr]
-
-    base_parent, base_worker = samples[0][2], samples[0][3]
-    half = samples[len(samples) // 2]
-    last = samples[-1]
-    lines = [
-        "# Memory over many checks in one worker",
-        "",
-        f"Written by `make bench` (bench/bench_memory.py) from {started_at:%Y-%m-%d %H:%M} UTC "
-        f"on commit {commit()}; {platform.machine()}, {os.cpu_count()} cores shared with other "
-        f"work (load average {load} at the start), Python {platform.python_version()}.",
-        f"The defect plan (`{EXAMPLE.relative_to(ROOT)}`, {findings} findings) checked "
-        f"{total:,} times in one `Checker` after 1,000 warm-up checks, in {elapsed:.0f} s "
-        f"({elapsed / total * 1000:.2f} ms a check). One engine worker throughout: "
-        f"**{same_worker}** (workers started: {starts}).",
-        "",
-        "| after checks | seconds | parent RSS MiB | worker RSS MiB |",
-        "| ---: | ---: | ---: | ---: |",
-    ]
-    for i, seconds, parent, worker in samples:
-        lines.append(f"| {i:,} | {seconds:.0f} | {parent:.1f} | {worker:.1f} |")
-    lines += [
-        "",
-        f"Growth from the first sample: parent {last[2] - base_parent:+.1f} MiB, worker "
-        f"{last[3] - base_worker:+.1f} MiB; over the second half (from {half[0]:,} checks): "
-        f"parent {last[2] - half[2]:+.1f} MiB, worker {last[3] - half[3]:+.1f} MiB.",
-        "",
-    ]
-    RESULTS.write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
+    print(text)
 
 
 if __name__ == "__main__":
