@@ -250,8 +250,10 @@ class Checker:
         sources: Sources = {k: (d.source, d.source_map) for k, d in dossier.documents.items()}
         sources["akt"] = (dossier.source, None)
         records = build_records(self.catalogue, base, matches, sources, config.severities)
-        kinds = {str(f["kind"]) for f in base.facts}
-        missing = self._unjudged(base, matches, dropped, lang)
+        by_kind: dict[str, list[Fact]] = {}
+        for fact in base.facts:
+            by_kind.setdefault(str(fact["kind"]), []).append(fact)
+        missing = self._unjudged(base, by_kind, matches, dropped, lang)
         for rule_id, refs in cut:  # what an excerpt does not show cannot be judged
             subject = refs[self.catalogue.get(rule_id).rule.subject]  # type: ignore[union-attr]
             missing.setdefault(rule_id, []).append(
@@ -259,7 +261,13 @@ class Checker:
             )
         return CheckResult(
             outcomes=rule_outcomes(
-                self.catalogue, kinds, records, dossier.year, config, missing, self._idle(base)
+                self.catalogue,
+                set(by_kind),
+                records,
+                dossier.year,
+                config,
+                missing,
+                self._idle(by_kind),
             ),
             unjudged=missing,
             source=dossier.source,
@@ -293,12 +301,14 @@ class Checker:
         return kept, cut
 
     def _unjudged(
-        self, base: FactBase, matches: list[Match], dropped: set[str], lang: str
+        self,
+        base: FactBase,
+        by_kind: Mapping[str, list[Fact]],
+        matches: list[Match],
+        dropped: set[str],
+        lang: str,
     ) -> dict[str, list[Unjudged]]:
         """Per rule, the elements it could not judge because a value it compares is absent."""
-        by_kind: dict[str, list[Fact]] = defaultdict(list)
-        for fact in base.facts:
-            by_kind[str(fact["kind"])].append(fact)
         judged: dict[str, set[str]] = defaultdict(set)
         for rule_id, refs in matches:
             judged[rule_id].update(refs.values())
@@ -316,12 +326,9 @@ class Checker:
                 out.setdefault(rule_id, []).append(_unjudged_at(place, rule_id, what, lang))
         return out
 
-    def _idle(self, base: FactBase) -> set[str]:
+    def _idle(self, by_kind: Mapping[str, list[Fact]]) -> set[str]:
         """Rules with nothing to judge: a condition's kind is there, but no fact of it is one
         the condition selects (an annual-report rule on a four-month report)."""
-        by_kind: dict[str, list[Fact]] = defaultdict(list)
-        for fact in base.facts:
-            by_kind[str(fact["kind"])].append(fact)
         idle: set[str] = set()
         for checked in self.catalogue.rules:
             for cond in checked.conditions:
