@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, cast
@@ -352,6 +354,25 @@ async def _rescuing(executor: Executor, stalled_after: float, every: float) -> N
         await asyncio.sleep(every)
 
 
+RETRY_FIRST = 0.5  # seconds before a worker tries the database again; doubled up to RETRY_MOST
+RETRY_MOST = 30.0
+
+
+def _unreachable() -> tuple[type[BaseException], ...]:
+    """What the drivers raise when the database cannot be reached (stopped, restarting, not yet
+    accepting connections): a worker waits and tries again instead of exiting."""
+    import procrastinate.exceptions
+    import psycopg
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    return (
+        psycopg.OperationalError,
+        procrastinate.exceptions.ConnectorException,
+        OperationalError,
+        InterfaceError,
+    )
+
+
 def run_worker(
     url: str,
     wait: bool = True,
@@ -361,28 +382,77 @@ def run_worker(
 ) -> None:
     """One worker process on the queue of `url`: one job at a time (start more processes for
     more), until stopped (SIGINT, SIGTERM: the running job is finished first) or, without
-    `wait`, until the queue has nothing more for it."""
+    `wait`, until the queue has nothing more for it.
+
+    A database that cannot be reached never ends a waiting worker: procrastinate's pool waits
+    out a short outage by itself, and when the queue fails anyway – opening it while the
+    database is down, or procrastinate stopping its worker after a failed fetch (seen once as
+    an exit in `make faults`) – the queue is opened again after 0.5, 1, 2 … 30 s, one log line
+    each time. A job it was doing is put back by the stalled-job rescue."""
     executor = Executor(url, checker)
-    app = queue_app(url, executor)
-
-    async def work() -> None:
-        async with app.open_async():
-            rescuer = asyncio.create_task(_rescuing(executor, stalled_after, stalled_after / 3))
-            try:
-                await app.run_worker_async(
-                    queues=[QUEUE],
-                    name=name or "styrkoll",
-                    concurrency=1,
-                    wait=wait,
-                    update_heartbeat_interval=max(stalled_after / 3, 0.5),
-                    stalled_worker_timeout=stalled_after,
-                    install_signal_handlers=wait,
-                )
-            finally:
-                rescuer.cancel()
-                await asyncio.gather(rescuer, return_exceptions=True)
-
+    unreachable = _unreachable()
+    delay = RETRY_FIRST
     try:
-        asyncio.run(work())
+        while True:
+            started = time.monotonic()
+            try:
+                asked = asyncio.run(_work(url, executor, wait, stalled_after, name))
+                if asked or not wait:
+                    return
+                why = "arbetaren stannade av sig själv (databasen kan ha varit borta)"
+            except unreachable as exc:
+                cause = str(exc.__cause__ or exc).strip().splitlines()
+                why = f"databasen kan inte nås ({cause[0] if cause else type(exc).__name__})"
+            if time.monotonic() - started > RETRY_MOST:  # it ran a while: start over
+                delay = RETRY_FIRST
+            LOG.warning("%s; arbetaren försöker igen om %g s", why, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, RETRY_MOST)
     finally:
         executor.close()
+
+
+async def _work(
+    url: str, executor: Executor, wait: bool, stalled_after: float, name: str | None
+) -> bool:
+    """Work the queue once opened; True when SIGINT or SIGTERM asked the worker to stop (it
+    finishes the running job first), False when it stopped on its own."""
+    from procrastinate.worker import Worker
+
+    app = queue_app(url, executor)
+    asked = False
+    beat = max(stalled_after / 3, 0.5)
+    async with app.open_async():
+        rescuer = asyncio.create_task(_rescuing(executor, stalled_after, stalled_after / 3))
+        worker = Worker(
+            app=app,
+            queues=[QUEUE],
+            name=name or "styrkoll",
+            concurrency=1,
+            wait=wait,
+            update_heartbeat_interval=beat,
+            stalled_worker_timeout=stalled_after,
+            install_signal_handlers=False,
+        )
+        running = asyncio.create_task(worker.run())  # type: ignore[no-untyped-call]
+        loop = asyncio.get_running_loop()
+
+        def stop() -> None:  # procrastinate stops gracefully when its task is cancelled
+            nonlocal asked
+            asked = True
+            running.cancel()
+
+        signals = (signal.SIGINT, signal.SIGTERM) if wait else ()
+        for sig in signals:
+            loop.add_signal_handler(sig, stop)
+        try:
+            await running
+        except asyncio.CancelledError:
+            if not asked:
+                raise
+        finally:
+            for sig in signals:
+                loop.remove_signal_handler(sig)
+            rescuer.cancel()
+            await asyncio.gather(rescuer, return_exceptions=True)
+    return asked

@@ -11,18 +11,20 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from checks.checker import Checker
 from service import audit, jobs, store
 from service.app import create_app
 from service.db import AuditEntry, CheckJob, CheckRun, FindingRow, OrgUnit, User
-from tests.conftest import DEFECT_DOSSIER, MINIMAL_PLAN
+from tests.conftest import DEFECT_DOSSIER, MINIMAL_PLAN, _pg_admin
 from tests.test_service import bearer, tokens, unit_id
 
 YAML = "application/yaml"
@@ -304,3 +306,57 @@ def test_two_workers_one_killed_mid_job_every_job_done_once(queue_app: Flask) ->
         assert entries == total_runs  # the killed attempt left no audit entry either
         chain = audit.verify(session)
         assert chain.ok, chain.problems[:3]
+
+
+def test_a_worker_rides_out_a_database_that_refuses_connections_for_a_while(
+    queue_app: Flask, tmp_path: Path
+) -> None:
+    """As through a restart or an outage: the worker waits for the database and goes on with
+    the queue afterwards, never exits."""
+    url = queue_app.config["DATABASE_URL"]
+    name = make_url(url).database
+    queue_app.extensions["styrkoll_engine"].dispose()
+    env = {**os.environ, "DATABASE_URL": url, "STYRKOLL_JOBS": ""}
+    command = [sys.executable, "-m", "checks.cli", "worker", "--stalled-after", "2"]
+    log = tmp_path / "worker.log"  # a file, not a pipe: a full pipe would stop the worker
+    out = log.open("w")
+    worker = subprocess.Popen(command, env=env, stderr=out)
+    try:
+
+        def registered() -> int:
+            with sessions(queue_app) as session:
+                return int(
+                    session.execute(
+                        text("SELECT count(*) FROM procrastinate.procrastinate_workers")
+                    ).scalar_one()
+                )
+
+        wait_for(registered, 60, "the worker registers")
+        time.sleep(3)  # at work: heartbeats, fetches
+        queue_app.extensions["styrkoll_engine"].dispose()
+        _pg_admin(
+            f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false',
+            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'",
+        )
+        try:
+            time.sleep(12)  # heartbeats and fetches fail meanwhile
+            alive_through = worker.poll() is None
+        finally:
+            _pg_admin(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
+        with sessions(queue_app) as session:
+            (job,) = jobs.recheck_year(session, 2012, "test", None, True)
+            job_id = job.id
+            session.commit()
+
+        def done() -> bool:
+            with sessions(queue_app) as session:
+                found = session.get(CheckJob, job_id)
+                return found is not None and found.finished_at is not None
+
+        wait_for(done, 120, "the worker does a job queued after the outage")
+        assert alive_through and worker.poll() is None
+    finally:
+        worker.terminate()  # SIGTERM: a graceful stop, not a restart
+        worker.wait(timeout=60)
+        out.close()
+    assert worker.returncode == 0, log.read_text()[-3000:]
