@@ -43,12 +43,12 @@ def commit() -> str:
 def write(
     samples: list[tuple[int, float, float, float]],
     total: int,
-    header: tuple[str, str, int],
+    header: tuple[str, str, int, str],
     worker: tuple[bool, int],
 ) -> str:
     """The results as they stand: written at every sample, so a run stopped early still says
     what it measured (and that it stopped)."""
-    started_at, load, findings = header
+    started_at, load, findings, revision = header
     same_worker, starts = worker
     done, elapsed = samples[-1][0], samples[-1][1]
     base, half, last = samples[0], samples[len(samples) // 2], samples[-1]
@@ -56,9 +56,9 @@ def write(
     lines = [
         "# Memory over many checks in one worker",
         "",
-        f"Written by `make bench` (bench/bench_memory.py) from {started_at} UTC on commit "
-        f"{commit()}; {platform.machine()}, {os.cpu_count()} cores shared with other work (load "
-        f"average {load} at the start), Python {platform.python_version()}.",
+        f"Written by `make bench` (bench/bench_memory.py) from {started_at} UTC, started on "
+        f"commit {revision}; {platform.machine()}, {os.cpu_count()} cores shared with other work "
+        f"(load average {load} at the start), Python {platform.python_version()}.",
         f"The defect plan (`{EXAMPLE.relative_to(ROOT)}`, {findings} findings) checked in one "
         f"`Checker` after 1,000 warm-up checks: **{done:,} of {total:,} checks** in "
         f"{elapsed:.0f} s ({per_check}). One engine worker throughout: **{same_worker}** "
@@ -95,7 +95,7 @@ def main() -> None:
         for _ in range(1000):  # warm: caches filled, allocator arenas at their working size
             checker.check(loaded)
         first_pid = checker.engine.pid  # type: ignore[union-attr]
-        header = (started_at, load, findings)
+        header = (started_at, load, findings, commit())
         samples = [(0, 0.0, mib(os.getpid()), mib(first_pid))]
         started = time.perf_counter()
         text = ""
