@@ -264,7 +264,7 @@ def store_version(
         return Upload(version, None, [], [], job)
     assert checker is not None, "a check in this transaction needs the checker"
     run, _, resolved = run_job(session, checker, job, (version, loaded))[version.id]
-    return Upload(version, run, findings_of(session, run), findings_by_id(session, resolved), job)
+    return Upload(version, run, findings_of(session, run), finding_rows(session, resolved), job)
 
 
 def latest_run(session: Session, version_id: int) -> CheckRun | None:
@@ -288,7 +288,8 @@ def previous_version(session: Session, version: DocumentVersion) -> DocumentVers
     ).scalar_one_or_none()
 
 
-def findings_by_id(session: Session, ids: list[int]) -> list[FindingRow]:
+def finding_rows(session: Session, ids: list[int]) -> list[FindingRow]:
+    """The stored rows of these findings, as stored (`service.stored.findings_by_id` renders)."""
     if not ids:
         return []
     return list(
